@@ -1,0 +1,16 @@
+// Opaque message cursors: base64url("<conversationId>:<seq>"). `seq` is the message's position in its
+// conversation, handed out in commit order, so "after this cursor" never skips a row committed later.
+import { badInput } from '../errors.ts';
+
+export type MessagePosition = { conversationId: string; seq: number };
+
+export function encodeMessageCursor(m: MessagePosition): string {
+  return Buffer.from(`${m.conversationId}:${m.seq}`).toString('base64url');
+}
+
+export function decodeMessageCursor(cursor: string, argument: string): MessagePosition {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^([0-9a-f-]{36}):(\d{1,10})$/.exec(decoded);
+  if (!match) throw badInput(`${argument} is not a cursor returned by this API.`, argument);
+  return { conversationId: match[1], seq: Number(match[2]) };
+}

@@ -1,0 +1,41 @@
+// The per-operation context: who is asking (from the HTTP Authorization header, or graphql-ws connectionParams)
+// and the services resolvers use.
+import type { TokenService } from './auth/tokens.ts';
+import { bearerToken } from './auth/tokens.ts';
+import type { PrismaClient } from './db.ts';
+import type { Logger } from './logger.ts';
+import type { ParleyPubSub } from './pubsub.ts';
+import { unauthenticated } from './errors.ts';
+
+export type Viewer = { id: string; username: string; displayName: string };
+
+export type Services = { prisma: PrismaClient; pubsub: ParleyPubSub; tokens: TokenService; log: Logger };
+
+export type Context = Services & {
+  viewer: Viewer | null;
+  /** Why a presented token was refused (expired, malformed, unknown user); null when none was presented. */
+  authError: string | null;
+};
+
+export type Authentication = { viewer: Viewer | null; authError: string | null };
+
+/** Resolves `Authorization` (header or connectionParams value) into the signed-in user. */
+export async function authenticate(services: Services, authorization: unknown): Promise<Authentication> {
+  const token = bearerToken(authorization);
+  if (token === undefined) return { viewer: null, authError: null };
+  if (token === null) return { viewer: null, authError: 'Authorization must be "Bearer <token>".' };
+  const verified = await services.tokens.verify(token);
+  if ('error' in verified) return { viewer: null, authError: verified.error };
+  const user = await services.prisma.user.findUnique({
+    where: { id: verified.userId },
+    select: { id: true, username: true, displayName: true },
+  });
+  if (!user) return { viewer: null, authError: 'The token belongs to a user that no longer exists: sign up again.' };
+  return { viewer: user, authError: null };
+}
+
+/** The signed-in user, or an UNAUTHENTICATED error. */
+export function requireViewer(ctx: Context): Viewer {
+  if (!ctx.viewer) throw unauthenticated(ctx.authError ?? undefined);
+  return ctx.viewer;
+}

@@ -1,0 +1,80 @@
+// Opens the database parley runs on and brings its schema up to date:
+// - DATABASE_URL set: PostgreSQL through @prisma/adapter-pg;
+// - otherwise: embedded PostgreSQL (PGlite) persisted under DATA_DIR/pgdata, so `npm start` needs nothing installed.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { applyMigrations, readLocalMigrations, type SqlConnection } from './db/migrator.ts';
+import { MIGRATIONS_DIR } from './db/paths.ts';
+import type { Logger } from './logger.ts';
+
+export type { PrismaClient };
+
+export type Database = {
+  prisma: PrismaClient;
+  kind: 'postgresql' | 'embedded';
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = { databaseUrl?: string; dataDir: string; log: Logger };
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const migrations = await readLocalMigrations(MIGRATIONS_DIR);
+  if (opts.databaseUrl) {
+    const client = new pg.Client({ connectionString: opts.databaseUrl });
+    await client.connect();
+    try {
+      const applied = await applyMigrations(pgConnection(client), migrations);
+      if (applied.length) opts.log.info({ applied }, 'applied migrations');
+    } finally {
+      await client.end();
+    }
+    const adapter = new PrismaPg({ connectionString: opts.databaseUrl });
+    const prisma = new PrismaClient({ adapter });
+    return {
+      prisma,
+      kind: 'postgresql',
+      ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+      close: () => prisma.$disconnect(),
+    };
+  }
+
+  const dir = path.join(opts.dataDir, 'pgdata');
+  await mkdir(dir, { recursive: true });
+  const exitCode = process.exitCode;
+  const lite = await PGlite.create(dir);
+  process.exitCode = exitCode; // PGlite sets process.exitCode while running; do not let it decide ours.
+  const applied = await applyMigrations(pgliteConnection(lite), migrations);
+  if (applied.length) opts.log.info({ applied, dataDir: opts.dataDir }, 'applied migrations (embedded database)');
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  return {
+    prisma,
+    kind: 'embedded',
+    ping: async () => void (await lite.query('SELECT 1')),
+    close: async () => {
+      await prisma.$disconnect();
+      await lite.close();
+    },
+  };
+}
+
+function pgConnection(client: pg.Client): SqlConnection {
+  return {
+    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    // Without parameters node-postgres uses the simple query protocol, which runs a whole script in one call.
+    exec: async (script) => void (await client.query(script)),
+  };
+}
+
+function pgliteConnection(lite: PGlite): SqlConnection {
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
+    exec: async (script) => void (await lite.exec(script)),
+  };
+}

@@ -1,0 +1,129 @@
+import { Repeater } from 'graphql-yoga';
+import { builder } from '../builder.ts';
+import { chatHistory } from '../chat/history.ts';
+import { markRead } from '../chat/read.ts';
+import { sendMessage } from '../chat/send.ts';
+import { subscribeToMessages } from '../chat/live.ts';
+import type { MessageWithUsers } from '../chat/types.ts';
+import { requireViewer } from '../context.ts';
+import { connectionTypes } from './connection.ts';
+
+export const MessageType = builder.prismaObject('Message', {
+  description: 'A message from one user to another.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable unique id (a UUID).' }),
+    clientMessageId: t.string({
+      nullable: true,
+      description:
+        "The sender's own id for this message, if it gave one in sendMessage. Only the sender sees it (null for the recipient).",
+      resolve: (m, _args, ctx) => (ctx.viewer?.id === m.senderId ? m.clientMessageId : null),
+    }),
+    sender: t.relation('sender', { description: 'Who wrote the message.' }),
+    recipient: t.relation('recipient', { description: 'Who the message is for.' }),
+    content: t.exposeString('content', { description: 'The text, trimmed, 1..4000 characters.' }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      description: 'When the server stored the message. Never decreases along a conversation.',
+    }),
+    readAt: t.expose('readAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the recipient marked it read; null until then.',
+    }),
+  }),
+});
+
+const MessageConnection = connectionTypes('Message', MessageType, 'message');
+
+const MarkReadPayload = builder.objectRef<{ count: number; readAt: Date }>('MarkReadPayload').implement({
+  description: 'The result of markRead.',
+  fields: (t) => ({
+    count: t.exposeInt('count', { description: 'How many messages changed from unread to read (0 when repeated).' }),
+    readAt: t.expose('readAt', { type: 'DateTime', description: 'The read time written on those messages.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  chatHistory: t.field({
+    type: MessageConnection,
+    description:
+      'The messages between you and another user, both directions, oldest to newest inside a page. ' +
+      'Relay paging: `last: N` is the newest N (the default is last: 50), `before` pages back in time, ' +
+      '`first`/`after` page forward. At most 100 per page. Requires sign-in.',
+    args: {
+      withUserId: t.arg.id({ required: true, description: 'The other participant.' }),
+      first: t.arg.int({ required: false, description: 'The first N messages (after `after`), 1..100.' }),
+      after: t.arg.string({ required: false, description: 'Only messages after this cursor.' }),
+      last: t.arg.int({ required: false, description: 'The last N messages (before `before`), 1..100.' }),
+      before: t.arg.string({ required: false, description: 'Only messages before this cursor.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      chatHistory(ctx.prisma, requireViewer(ctx).id, { ...args, withUserId: String(args.withUserId) }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  sendMessage: t.field({
+    type: MessageType,
+    description:
+      'Sends a message as the signed-in user. It is stored before this returns and is then delivered by messageAdded. ' +
+      'Retrying with the same clientMessageId returns the stored message instead of sending it twice.',
+    args: {
+      recipientId: t.arg.id({ required: true, description: 'Who the message is for (not yourself).' }),
+      content: t.arg.string({ required: true, description: 'The text; trimmed, then 1..4000 characters.' }),
+      clientMessageId: t.arg.string({
+        required: false,
+        description:
+          'Your own unique id for this message (e.g. a UUID, up to 128 characters), which makes retries safe. ' +
+          'Reusing it for a different message is BAD_USER_INPUT.',
+      }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const { message, created } = await sendMessage(ctx.prisma, viewer.id, {
+        ...args,
+        recipientId: String(args.recipientId),
+      });
+      if (created) {
+        ctx.pubsub.publish('user:messageAdded', message.senderId, message);
+        ctx.pubsub.publish('user:messageAdded', message.recipientId, message);
+      }
+      return message;
+    },
+  }),
+  markRead: t.field({
+    type: MarkReadPayload,
+    description:
+      'Marks as read the unread messages that `senderId` sent you — all of them, or only up to and including ' +
+      '`upToMessageId`. Idempotent.',
+    args: {
+      senderId: t.arg.id({ required: true, description: 'The user whose messages to you are being read.' }),
+      upToMessageId: t.arg.id({
+        required: false,
+        description: 'Only messages up to and including this one (a message of your conversation with senderId).',
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      markRead(ctx.prisma, requireViewer(ctx).id, {
+        senderId: String(args.senderId),
+        upToMessageId: args.upToMessageId === null || args.upToMessageId === undefined ? null : String(args.upToMessageId),
+      }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  messageAdded: t.field({
+    type: MessageType,
+    description:
+      'Every new message you send or receive (from any of your sessions), or only those of your conversation with ' +
+      '`withUserId`. Requires sign-in.',
+    args: {
+      withUserId: t.arg.id({ required: false, description: 'Only messages of your conversation with this user.' }),
+    },
+    subscribe: (_root, args, ctx) =>
+      subscribeToMessages(ctx, requireViewer(ctx).id, {
+        withUserId: args.withUserId === null || args.withUserId === undefined ? null : String(args.withUserId),
+      }) as unknown as Repeater<MessageWithUsers>,
+    resolve: (message: MessageWithUsers) => message,
+  }),
+}));

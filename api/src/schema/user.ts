@@ -1,0 +1,44 @@
+import { builder } from '../builder.ts';
+import { requireViewer } from '../context.ts';
+import { searchUsers } from '../users/directory.ts';
+import { connectionTypes } from './connection.ts';
+
+export const UserType = builder.prismaObject('User', {
+  description: 'A person who can chat.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable unique id (a UUID).' }),
+    username: t.exposeString('username', {
+      description: 'Unique handle used to log in and to find people; lower-case.',
+    }),
+    displayName: t.exposeString('displayName', { description: 'Name to show in conversations.' }),
+  }),
+});
+
+const UserConnection = connectionTypes('User', UserType, 'user');
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: UserType,
+    nullable: true,
+    description:
+      'The signed-in user; null when no token is sent. An invalid or expired token is an UNAUTHENTICATED error.',
+    resolve: async (_root, _args, ctx) => {
+      if (!ctx.viewer && !ctx.authError) return null;
+      const viewer = requireViewer(ctx);
+      return ctx.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
+    },
+  }),
+  users: t.field({
+    type: UserConnection,
+    description: 'People to start a chat with (everyone but you), ordered by username. Requires sign-in.',
+    args: {
+      search: t.arg.string({
+        required: false,
+        description: 'Only users whose username or display name contains this text (case-insensitive).',
+      }),
+      first: t.arg.int({ required: false, description: 'Page size, 1..100 (default 20).' }),
+      after: t.arg.string({ required: false, description: 'Return users after this cursor (`pageInfo.endCursor`).' }),
+    },
+    resolve: (_root, args, ctx) => searchUsers(ctx.prisma, requireViewer(ctx).id, args),
+  }),
+}));

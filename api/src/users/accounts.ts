@@ -1,0 +1,55 @@
+// Sign-up and log-in rules. Usernames are case-insensitive (stored lower-cased).
+import type { PrismaClient } from '../db.ts';
+import type { User } from '../generated/prisma/client.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { badInput, clientError, isUniqueViolation } from '../errors.ts';
+
+export const USERNAME_RULE = '3..32 characters: letters, digits, ".", "_" or "-"';
+
+export function normalizeUsername(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+function parseUsername(value: string): string {
+  const username = normalizeUsername(value);
+  if (!/^[a-z0-9._-]{3,32}$/.test(username)) throw badInput(`username must be ${USERNAME_RULE}.`, 'username');
+  return username;
+}
+
+function parsePassword(value: string): string {
+  if (value.length < 8) throw badInput('password must be at least 8 characters.', 'password');
+  if (value.length > 256) throw badInput('password must be at most 256 characters.', 'password');
+  return value;
+}
+
+function parseDisplayName(value: string | null | undefined, username: string): string {
+  const name = (value ?? '').trim().replace(/\s+/g, ' ');
+  if (!name) return username;
+  if ([...name].length > 64) throw badInput('displayName must be at most 64 characters.', 'displayName');
+  return name;
+}
+
+export async function signUp(
+  prisma: PrismaClient,
+  args: { username: string; password: string; displayName?: string | null },
+): Promise<User> {
+  const username = parseUsername(args.username);
+  const password = parsePassword(args.password);
+  const displayName = parseDisplayName(args.displayName, username);
+  try {
+    return await prisma.user.create({
+      data: { username, displayName, passwordHash: await hashPassword(password) },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw badInput(`The username "${username}" is taken.`, 'username');
+    throw err;
+  }
+}
+
+export async function logIn(prisma: PrismaClient, args: { username: string; password: string }): Promise<User> {
+  const user = await prisma.user.findUnique({ where: { username: normalizeUsername(args.username) } });
+  const ok = await verifyPassword(user?.passwordHash ?? null, args.password);
+  // One message for both cases, so log-in does not reveal which usernames exist.
+  if (!user || !ok) throw clientError('UNAUTHENTICATED', 'Wrong username or password.');
+  return user;
+}

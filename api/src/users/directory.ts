@@ -1,0 +1,57 @@
+// users(search:): people to start a chat with, ordered by username, keyset-paged by username.
+import type { PrismaClient } from '../db.ts';
+import type { User } from '../generated/prisma/client.ts';
+import { badInput } from '../errors.ts';
+import type { Connection } from '../chat/types.ts';
+import { parsePageSize } from '../chat/validation.ts';
+
+export const DEFAULT_USERS_PAGE = 20;
+
+const encode = (username: string) => Buffer.from(`u:${username}`).toString('base64url');
+function decode(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!decoded.startsWith('u:') || decoded.length < 3) throw badInput('after is not a cursor returned by users.', 'after');
+  return decoded.slice(2);
+}
+
+// LIKE wildcards in what the user typed are literal characters.
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function searchUsers(
+  prisma: PrismaClient,
+  viewerId: string,
+  args: { search?: string | null; first?: number | null; after?: string | null },
+): Promise<Connection<User>> {
+  const size = parsePageSize(args.first, 'first') ?? DEFAULT_USERS_PAGE;
+  const search = (args.search ?? '').trim();
+  if (search.length > 100) throw badInput('search must be at most 100 characters.', 'search');
+  const after = args.after ? decode(args.after) : undefined;
+  const pattern = escapeLike(search);
+  const rows = await prisma.user.findMany({
+    where: {
+      id: { not: viewerId },
+      username: after ? { gt: after } : undefined,
+      ...(search
+        ? {
+            OR: [
+              { username: { contains: pattern, mode: 'insensitive' } },
+              { displayName: { contains: pattern, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: { username: 'asc' },
+    take: size + 1,
+  });
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ cursor: encode(node.username), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+
+/** A human sentence for an Apollo error (GraphQL message or a network failure). */
+export function describeError(error: unknown): string {
+  if (CombinedGraphQLErrors.is(error)) {
+    return error.errors.map((e) => e.message).join(' ') || 'The server rejected the request.';
+  }
+  if (error instanceof Error && /fetch|network/i.test(error.message)) {
+    return 'Cannot reach the server. Check your connection and try again.';
+  }
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (!CombinedGraphQLErrors.is(error)) return undefined;
+  const code = error.errors[0]?.extensions?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,35 @@
+import { getFragmentData, graphql, type FragmentType } from '../gql';
+import { Avatar } from '../app/Avatar';
+
+export const UserListItem_user = graphql(`
+  fragment UserListItem_user on User {
+    id
+    username
+    displayName
+  }
+`);
+
+export function UserListItem(props: {
+  user: FragmentType<typeof UserListItem_user>;
+  active: boolean;
+  onOpen(userId: string): void;
+}) {
+  const user = getFragmentData(UserListItem_user, props.user);
+  return (
+    <li>
+      <button
+        type="button"
+        className={`person${props.active ? ' person--active' : ''}`}
+        aria-current={props.active ? 'page' : undefined}
+        aria-label={`Open conversation with ${user.displayName}`}
+        onClick={() => props.onOpen(user.id)}
+      >
+        <Avatar name={user.displayName} />
+        <span className="person__text">
+          <span className="person__name">{user.displayName}</span>
+          <span className="person__handle">@{user.username}</span>
+        </span>
+      </button>
+    </li>
+  );
+}
