@@ -30,6 +30,8 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         skipTypename: false,
         nonOptionalTypename: true,
+        // Apollo Client does not add __typename to root operation types.
+        skipTypeNameForRoot: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         defaultScalarType: 'unknown',
       },

@@ -1,0 +1,25 @@
+/** Component tests: jsdom + @swc/jest, Apollo's MockedProvider. */
+export default {
+  displayName: 'web',
+  rootDir: '.',
+  testEnvironment: 'jsdom',
+  roots: ['<rootDir>/src'],
+  testMatch: ['**/*.test.ts?(x)'],
+  setupFilesAfterEnv: ['<rootDir>/src/test/setupTests.ts'],
+  moduleNameMapper: { '\\.css$': '<rootDir>/src/test/styleMock.cjs' },
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          transform: { react: { runtime: 'automatic' } },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // jsdom's "browser" export condition would pick ESM builds jest cannot run.
+  testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'] },
+};

@@ -1,0 +1,60 @@
+import { Avatar } from '../app/Avatar';
+import { useRoute } from '../app/useRoute';
+import { useSession, useViewer } from '../auth/session';
+import { UserSearch } from '../users/UserSearch';
+import { ConnectionBadge } from './ConnectionBadge';
+import { ConversationView } from './ConversationView';
+import { useMessageAddedSubscription } from './useMessageAddedSubscription';
+
+/**
+ * Signed-in layout: people on the left, the open conversation on the right.
+ * On a phone only one of the two is shown (the CSS switches on `data-view`).
+ */
+export function ChatShell() {
+  const viewer = useViewer();
+  const { signOut } = useSession();
+  const [route, navigate] = useRoute();
+  const peerId = route.name === 'chat' ? route.peerId : undefined;
+
+  // One live stream for every conversation; each message lands in its own.
+  useMessageAddedSubscription(viewer.id);
+
+  return (
+    <div className="shell" data-view={peerId ? 'conversation' : 'people'}>
+      <aside className="sidebar" aria-label="People">
+        <header className="sidebar__header">
+          <div className="brand brand--small">
+            <span className="brand__mark" aria-hidden="true" /> parley
+          </div>
+          <ConnectionBadge className="sidebar__connection" />
+        </header>
+        <div className="me">
+          <Avatar name={viewer.displayName} size={36} />
+          <div className="me__text">
+            <span className="me__name">{viewer.displayName}</span>
+            <span className="muted">@{viewer.username}</span>
+          </div>
+          <button type="button" className="button button--ghost" onClick={signOut}>
+            Log out
+          </button>
+        </div>
+        <UserSearch
+          viewerId={viewer.id}
+          activePeerId={peerId}
+          onOpen={(id) => navigate({ name: 'chat', peerId: id })}
+        />
+      </aside>
+      <main className="main">
+        {peerId ? (
+          <ConversationView key={peerId} peerId={peerId} onBack={() => navigate({ name: 'home' })} />
+        ) : (
+          <div className="placeholder">
+            <div className="placeholder__art" aria-hidden="true" />
+            <h2>Pick someone to talk to</h2>
+            <p className="muted">Search for people on the left and open a conversation.</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { useFragment } from '@apollo/client/react';
+import { Avatar } from '../app/Avatar';
+import { graphql } from '../gql';
+import { ConnectionBadge } from './ConnectionBadge';
+
+export const ConversationHeader_user = graphql(`
+  fragment ConversationHeader_user on User {
+    id
+    username
+    displayName
+  }
+`);
+
+/**
+ * The peer is read from the cache by identity (User:<id>), filled by the people
+ * list or by the conversation's messages; after a cold reload of an empty
+ * conversation it may be unknown, hence the fallbacks.
+ */
+export function ConversationHeader(props: { peerId: string; onBack(): void }) {
+  const { data } = useFragment({
+    fragment: ConversationHeader_user,
+    from: { __typename: 'User', id: props.peerId },
+  });
+  const name = data?.displayName ?? data?.username ?? 'Conversation';
+
+  return (
+    <header className="conversation__header">
+      <button type="button" className="icon-button conversation__back" onClick={props.onBack} aria-label="Back to people">
+        <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M15 18l-6-6 6-6" />
+        </svg>
+      </button>
+      <Avatar name={name} size={36} />
+      <div className="conversation__title">
+        <h2>{name}</h2>
+        {data?.username && <span className="muted">@{data.username}</span>}
+      </div>
+      <ConnectionBadge className="conversation__connection" />
+    </header>
+  );
+}
+
+export function usePeerName(peerId: string): string {
+  const { data } = useFragment({ fragment: ConversationHeader_user, from: { __typename: 'User', id: peerId } });
+  return data?.displayName ?? 'them';
+}

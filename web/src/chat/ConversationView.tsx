@@ -1,0 +1,143 @@
+import { useQuery } from '@apollo/client/react';
+import { useCallback, useEffect, useState } from 'react';
+import { useReconnectCount } from '../apollo/connectionStatus';
+import { describeError } from '../app/errors';
+import { useViewer } from '../auth/session';
+import { getFragmentData, graphql } from '../gql';
+import { ConversationHeader, usePeerName } from './ConversationHeader';
+import { MessageComposer } from './MessageComposer';
+import { MessageList } from './MessageList';
+import { useMarkRead } from './useMarkRead';
+import { useSendMessage } from './useSendMessage';
+
+/** Everything the open conversation needs from a message; also selected by
+ *  sendMessage and messageAdded so their results complete the cached page. */
+export const ConversationView_message = graphql(`
+  fragment ConversationView_message on Message {
+    id
+    readAt
+    sender {
+      id
+      # Lets the header name the peer after a cold reload (User:<id> in cache).
+      ...ConversationHeader_user
+    }
+    ...MessageList_message
+  }
+`);
+
+export const ChatHistoryQuery = graphql(`
+  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {
+    chatHistory(withUserId: $withUserId, last: $last, before: $before) {
+      edges {
+        cursor
+        node {
+          id
+          ...ConversationView_message
+        }
+      }
+      pageInfo {
+        hasPreviousPage
+        hasNextPage
+        startCursor
+        endCursor
+      }
+    }
+  }
+`);
+
+export const PAGE_SIZE = 30;
+
+export function ConversationView(props: { peerId: string; onBack(): void }) {
+  const { peerId } = props;
+  const viewer = useViewer();
+  const peerName = usePeerName(peerId);
+  const { send, retry, failed } = useSendMessage(peerId);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+
+  const { data, error, loading, fetchMore, refetch } = useQuery(ChatHistoryQuery, {
+    variables: { withUserId: peerId, last: PAGE_SIZE },
+    // Show what we have at once, then refresh (read receipts, missed messages).
+    fetchPolicy: 'cache-and-network',
+    nextFetchPolicy: 'cache-first',
+  });
+
+  const edges = data?.chatHistory.edges ?? [];
+  const nodes = edges.map((e) => e.node);
+  const messages = getFragmentData(ConversationView_message, nodes);
+  const pageInfo = data?.chatHistory.pageInfo;
+
+  useMarkRead(peerId, messages);
+
+  // After the socket reconnects, fetch the newest page to fill the gap.
+  const reconnects = useReconnectCount();
+  useEffect(() => {
+    if (reconnects > 0) void refetch().catch(() => undefined);
+  }, [reconnects, refetch]);
+
+  useEffect(() => {
+    setOlderError(null);
+    setLoadingOlder(false);
+  }, [peerId]);
+
+  const loadOlder = useCallback(() => {
+    if (!pageInfo?.hasPreviousPage || !pageInfo.startCursor || loadingOlder) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    fetchMore({ variables: { before: pageInfo.startCursor, last: PAGE_SIZE } })
+      .catch((e: unknown) => setOlderError(describeError(e)))
+      .finally(() => setLoadingOlder(false));
+  }, [fetchMore, pageInfo?.hasPreviousPage, pageInfo?.startCursor, loadingOlder]);
+
+  let body;
+  if (!data && loading) {
+    body = (
+      <div className="state state--center" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading conversation…
+      </div>
+    );
+  } else if (!data && error) {
+    body = (
+      <div className="state state--center state--error" role="alert">
+        <p>Could not load this conversation. {describeError(error)}</p>
+        <button type="button" className="button" onClick={() => void refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (edges.length === 0 && failed.length === 0) {
+    body = (
+      <div className="state state--center">
+        <p className="empty-title">No messages yet</p>
+        <p className="muted">Say hello to {peerName} 👋</p>
+      </div>
+    );
+  } else {
+    body = (
+      <MessageList
+        key={peerId}
+        viewerId={viewer.id}
+        messages={messages}
+        failed={failed}
+        onRetry={retry}
+        hasOlder={pageInfo?.hasPreviousPage ?? false}
+        loadingOlder={loadingOlder}
+        olderError={olderError}
+        onLoadOlder={loadOlder}
+      />
+    );
+  }
+
+  return (
+    <section className="conversation" aria-label={`Conversation with ${peerName}`}>
+      <ConversationHeader peerId={peerId} onBack={props.onBack} />
+      {data && error && (
+        <p className="banner banner--error" role="alert">
+          Showing saved messages — could not refresh: {describeError(error)}
+        </p>
+      )}
+      <div className="conversation__body">{body}</div>
+      <MessageComposer key={peerId} onSend={send} peerName={peerName} />
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { getFragmentData, graphql, type FragmentType } from '../gql';
+import { isOptimisticId } from './optimisticId';
+
+export const MessageBubble_message = graphql(`
+  fragment MessageBubble_message on Message {
+    id
+    content
+    createdAt
+    readAt
+  }
+`);
+
+export type DeliveryStatus = 'pending' | 'sent' | 'read' | 'failed';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+const STATUS_TEXT: Record<DeliveryStatus, string> = {
+  pending: 'Sending…',
+  sent: 'Sent',
+  read: 'Read',
+  failed: 'Not sent',
+};
+
+export function deliveryStatus(message: { id: string; readAt: string | null }): DeliveryStatus {
+  if (isOptimisticId(message.id)) return 'pending';
+  return message.readAt ? 'read' : 'sent';
+}
+
+export function MessageBubble(props: {
+  message: FragmentType<typeof MessageBubble_message>;
+  mine: boolean;
+  /** Overrides the status derived from the message (used for failed sends). */
+  failed?: boolean;
+  onRetry?(): void;
+}) {
+  const message = getFragmentData(MessageBubble_message, props.message);
+  const status: DeliveryStatus | null = props.failed ? 'failed' : props.mine ? deliveryStatus(message) : null;
+  const time = new Date(message.createdAt);
+
+  return (
+    <li
+      className={`bubble ${props.mine ? 'bubble--mine' : 'bubble--theirs'}${status ? ` bubble--${status}` : ''}`}
+      data-status={status ?? undefined}
+      data-testid="message"
+    >
+      <p className="bubble__content">{message.content}</p>
+      <span className="bubble__meta">
+        <time dateTime={message.createdAt}>{Number.isNaN(time.valueOf()) ? '' : timeFormat.format(time)}</time>
+        {status && (
+          <span className={`bubble__status bubble__status--${status}`} aria-label={`Status: ${STATUS_TEXT[status]}`}>
+            <StatusIcon status={status} /> <span className="bubble__status-text">{STATUS_TEXT[status]}</span>
+          </span>
+        )}
+      </span>
+      {status === 'failed' && props.onRetry && (
+        <button type="button" className="bubble__retry" onClick={props.onRetry} aria-label="Retry sending message">
+          Retry
+        </button>
+      )}
+    </li>
+  );
+}
+
+function StatusIcon({ status }: { status: DeliveryStatus }) {
+  const common = { width: 14, height: 14, viewBox: '0 0 16 16', 'aria-hidden': true, fill: 'none' } as const;
+  switch (status) {
+    case 'pending':
+      return (
+        <svg {...common} stroke="currentColor" strokeWidth="1.6">
+          <circle cx="8" cy="8" r="6" />
+          <path d="M8 4.5V8l2.5 1.5" strokeLinecap="round" />
+        </svg>
+      );
+    case 'sent':
+      return (
+        <svg {...common} stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M3 8.5l3 3 7-7" />
+        </svg>
+      );
+    case 'read':
+      return (
+        <svg {...common} stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M1 8.5l3 3 7-7M7 11.5l7-7" />
+        </svg>
+      );
+    case 'failed':
+      return (
+        <svg {...common} stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+          <circle cx="8" cy="8" r="6" />
+          <path d="M8 4.8v3.8M8 11.2v.1" />
+        </svg>
+      );
+  }
+}

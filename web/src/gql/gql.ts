@@ -1,0 +1,118 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation LogIn($username: String!, $password: String!) {\n    logIn(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation SignUp($username: String!, $password: String!, $displayName: String) {\n    signUp(username: $username, password: $password, displayName: $displayName) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.MeDocument,
+    "\n  fragment ConversationHeader_user on User {\n    id\n    username\n    displayName\n  }\n": typeof types.ConversationHeader_UserFragmentDoc,
+    "\n  fragment ConversationView_message on Message {\n    id\n    readAt\n    sender {\n      id\n      # Lets the header name the peer after a cold reload (User:<id> in cache).\n      ...ConversationHeader_user\n    }\n    ...MessageList_message\n  }\n": typeof types.ConversationView_MessageFragmentDoc,
+    "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.ChatHistoryDocument,
+    "\n  fragment MessageBubble_message on Message {\n    id\n    content\n    createdAt\n    readAt\n  }\n": typeof types.MessageBubble_MessageFragmentDoc,
+    "\n  fragment MessageList_message on Message {\n    id\n    clientMessageId\n    createdAt\n    sender {\n      id\n    }\n    ...MessageBubble_message\n  }\n": typeof types.MessageList_MessageFragmentDoc,
+    "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n": typeof types.MarkReadDocument,
+    "\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": typeof types.MessageAddedDocument,
+    "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n": typeof types.UserListItem_UserFragmentDoc,
+    "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n": typeof types.SearchUsersDocument,
+};
+const documents: Documents = {
+    "\n  mutation LogIn($username: String!, $password: String!) {\n    logIn(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": types.LogInDocument,
+    "\n  mutation SignUp($username: String!, $password: String!, $displayName: String) {\n    signUp(username: $username, password: $password, displayName: $displayName) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n": types.MeDocument,
+    "\n  fragment ConversationHeader_user on User {\n    id\n    username\n    displayName\n  }\n": types.ConversationHeader_UserFragmentDoc,
+    "\n  fragment ConversationView_message on Message {\n    id\n    readAt\n    sender {\n      id\n      # Lets the header name the peer after a cold reload (User:<id> in cache).\n      ...ConversationHeader_user\n    }\n    ...MessageList_message\n  }\n": types.ConversationView_MessageFragmentDoc,
+    "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.ChatHistoryDocument,
+    "\n  fragment MessageBubble_message on Message {\n    id\n    content\n    createdAt\n    readAt\n  }\n": types.MessageBubble_MessageFragmentDoc,
+    "\n  fragment MessageList_message on Message {\n    id\n    clientMessageId\n    createdAt\n    sender {\n      id\n    }\n    ...MessageBubble_message\n  }\n": types.MessageList_MessageFragmentDoc,
+    "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n": types.MarkReadDocument,
+    "\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": types.MessageAddedDocument,
+    "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n": types.SendMessageDocument,
+    "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n": types.UserListItem_UserFragmentDoc,
+    "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n": types.SearchUsersDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogIn($username: String!, $password: String!) {\n    logIn(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($username: String!, $password: String!) {\n    logIn(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($username: String!, $password: String!, $displayName: String) {\n    signUp(username: $username, password: $password, displayName: $displayName) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($username: String!, $password: String!, $displayName: String) {\n    signUp(username: $username, password: $password, displayName: $displayName) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConversationHeader_user on User {\n    id\n    username\n    displayName\n  }\n"): (typeof documents)["\n  fragment ConversationHeader_user on User {\n    id\n    username\n    displayName\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConversationView_message on Message {\n    id\n    readAt\n    sender {\n      id\n      # Lets the header name the peer after a cold reload (User:<id> in cache).\n      ...ConversationHeader_user\n    }\n    ...MessageList_message\n  }\n"): (typeof documents)["\n  fragment ConversationView_message on Message {\n    id\n    readAt\n    sender {\n      id\n      # Lets the header name the peer after a cold reload (User:<id> in cache).\n      ...ConversationHeader_user\n    }\n    ...MessageList_message\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MessageBubble_message on Message {\n    id\n    content\n    createdAt\n    readAt\n  }\n"): (typeof documents)["\n  fragment MessageBubble_message on Message {\n    id\n    content\n    createdAt\n    readAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MessageList_message on Message {\n    id\n    clientMessageId\n    createdAt\n    sender {\n      id\n    }\n    ...MessageBubble_message\n  }\n"): (typeof documents)["\n  fragment MessageList_message on Message {\n    id\n    clientMessageId\n    createdAt\n    sender {\n      id\n    }\n    ...MessageBubble_message\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n"): (typeof documents)["\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n"): (typeof documents)["\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
