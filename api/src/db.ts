@@ -8,7 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { applyMigrations, readLocalMigrations, type SqlConnection } from './db/migrator.ts';
+import { applyMigrations, readLocalMigrations, type LocalMigration, type SqlConnection } from './db/migrator.ts';
 import { MIGRATIONS_DIR } from './db/paths.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,6 +19,8 @@ export type Database = {
   kind: 'postgresql' | 'embedded';
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
+  /** Local migrations the database has not applied. */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 };
 
@@ -40,6 +42,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       prisma,
       kind: 'postgresql',
+      pendingMigrations: () => pendingIn(prisma, migrations),
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
       close: () => prisma.$disconnect(),
     };
@@ -56,6 +59,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     prisma,
     kind: 'embedded',
+    pendingMigrations: () => pendingIn(prisma, migrations),
     ping: async () => void (await lite.query('SELECT 1')),
     close: async () => {
       await prisma.$disconnect();
@@ -77,4 +81,11 @@ function pgliteConnection(lite: PGlite): SqlConnection {
     query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
     exec: async (script) => void (await lite.exec(script)),
   };
+}
+
+async function pendingIn(prisma: PrismaClient, migrations: LocalMigration[]): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
+    SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+  const applied = new Set(rows.map((r) => r.migration_name));
+  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }

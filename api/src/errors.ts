@@ -19,3 +19,24 @@ export const forbidden = (message: string) => clientError('FORBIDDEN', message);
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 }
+
+const UNAVAILABLE_CODES = new Set([
+  'P1001', 'P1002', 'P1008', 'P1017', 'P2024', // Prisma: unreachable, timed out, closed, pool timeout
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', // PostgreSQL: admin shutdown, crash shutdown, cannot connect now
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection (is )?closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error|DatabaseNotReachable|ConnectionClosed/i;
+
+/** True for errors that mean "the database cannot be reached right now" (walks the cause chain). */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 6) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalError?: unknown };
+  if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  if (typeof e.kind === 'string' && /DatabaseNotReachable|ConnectionClosed|SocketTimeout/.test(e.kind)) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.originalError, depth + 1);
+}
+
+export const serviceUnavailable = () =>
+  clientError('SERVICE_UNAVAILABLE', 'The database is unavailable right now: try again shortly (retry a send with the same clientMessageId).');

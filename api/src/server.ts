@@ -1,32 +1,53 @@
-// Wires the HTTP server: /graphql (HTTP, SSE and graphql-ws on the same path), /health, and the web app at /.
+// Wires the HTTP server: /graphql (HTTP, SSE and graphql-ws on the same path), /health, /ready, and the web app.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { execute, subscribe } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import { execute, GraphQLError, subscribe } from 'graphql';
+import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, type Authentication, type Context, type Services } from './context.ts';
-import { createStaticHandler } from './http/static.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
+import { health, ready, type ReadinessProbe } from './http/health.ts';
 import { operationLogPlugin } from './http/operation-log.ts';
+import { createStaticHandler } from './http/static.ts';
 import { schema } from './schema/index.ts';
 
-export type ServerOptions = Services & { webDist: string };
+export type ServerOptions = Services & { webDist: string; readiness: Omit<ReadinessProbe, 'shuttingDown'> };
 export type RunningServer = { server: Server; url: string; close(): Promise<void> };
+
+/** The WebSocket close code sent on shutdown: graphql-ws clients treat it as "reconnect" (1012 Service Restart). */
+export const SHUTDOWN_CLOSE_CODE = 1012;
+const DRAIN_TIMEOUT_MS = 10_000;
 
 export function createParleyServer(opts: ServerOptions) {
   const services: Services = { prisma: opts.prisma, pubsub: opts.pubsub, tokens: opts.tokens, log: opts.log };
+  let shuttingDown = false;
+
   const yoga = createYoga<{ connectionParams?: Record<string, unknown>; preAuth?: Authentication }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'parley GraphiQL', subscriptionsProtocol: 'WS' },
-    // Errors that are not GraphQLErrors (bugs, database failures) reach clients as "Unexpected error." only.
-    maskedErrors: { isDev: false },
+    // Errors that are not GraphQLErrors (bugs, SQL errors) reach clients as "Unexpected error." only; a database
+    // that cannot be reached is SERVICE_UNAVAILABLE, so clients know to retry.
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (isDatabaseUnavailable(original)) {
+          opts.log.warn({ err: (original as Error).message }, 'database unavailable');
+          return serviceUnavailable();
+        }
+        if (!(original instanceof GraphQLError) && original) opts.log.error({ err: original }, 'unexpected error');
+        return defaultMaskError(error, message, isDev);
+      },
+      isDev: false,
+    },
     logging: {
       debug: (...a) => opts.log.debug(a.map(String).join(' ')),
       info: (...a) => opts.log.info(a.map(String).join(' ')),
       warn: (...a) => opts.log.warn(a.map(String).join(' ')),
-      error: (...a) => opts.log.error({ err: a.find((x) => x instanceof Error) }, a.map(String).join(' ')),
+      error: (...a) => opts.log.error(a.map(String).join(' ')),
     },
     context: async ({ request, connectionParams, preAuth }) => {
       // graphql-ws authenticates once per socket (onConnect) and passes the result as preAuth.
@@ -35,31 +56,42 @@ export function createParleyServer(opts: ServerOptions) {
       return { ...services, ...(await authenticate(services, authorization ?? undefined)) };
     },
     plugins: [
-      EnvelopArmorPlugin({ maxDepth: { n: 8 }, costLimit: { maxCost: 5000 }, maxAliases: { n: 15 }, blockFieldSuggestion: { enabled: false } }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 8 },
+        costLimit: { maxCost: 5000 },
+        maxAliases: { n: 15 },
+        blockFieldSuggestion: { enabled: false },
+      }),
       operationLogPlugin(opts.log),
     ],
   });
 
+  const probe: ReadinessProbe = { ...opts.readiness, shuttingDown: () => shuttingDown };
   const staticHandler = createStaticHandler(opts.webDist);
   const server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return void yoga.handle(req, res);
-    if (pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ status: 'ok' }));
-    }
+    if (pathname === '/health') return health(req, res);
+    if (pathname === '/ready') return void ready(probe, res);
     staticHandler(req, res);
   });
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const wsDisposer = useServer<Record<string, unknown>, { auth?: Authentication }>(
+  useServer<Record<string, unknown>, { auth?: Authentication }>(
     {
-      // A token that is presented but refused closes the socket (4403), so clients know to sign in again.
+      // A token that is presented but refused closes the socket (4403 Forbidden), so clients know to sign in again.
       onConnect: async (ctx) => {
-        const auth = await authenticate(services, ctx.connectionParams?.authorization);
-        if (auth.authError) return false;
-        ctx.extra.auth = auth;
-        return true;
+        try {
+          const auth = await authenticate(services, ctx.connectionParams?.authorization);
+          if (auth.authError) return false;
+          ctx.extra.auth = auth;
+          return true;
+        } catch (err) {
+          // Cannot check the token (database down): let the client retry instead of telling it to sign in again.
+          opts.log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
+          ctx.extra.socket.close(CloseCode.InternalServerError, 'Service unavailable');
+          return false;
+        }
       },
       execute: (args) => (args.rootValue as { execute: typeof execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof subscribe }).subscribe(args),
@@ -74,19 +106,31 @@ export function createParleyServer(opts: ServerOptions) {
         const document = enveloped.parse(params.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length) return errors;
-        const contextValue = (await enveloped.contextFactory()) as Context;
         return {
           schema: enveloped.schema,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue,
+          contextValue: (await enveloped.contextFactory()) as Context,
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
       },
     },
     wsServer,
   );
+
+  /** Graceful stop: refuse new work, let in-flight requests finish, ask WebSocket clients to reconnect elsewhere. */
+  async function drain() {
+    shuttingDown = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    for (const socket of wsServer.clients) socket.close(SHUTDOWN_CLOSE_CODE, 'Server restarting: reconnect');
+    wsServer.close();
+    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+    await closed;
+    clearTimeout(timer);
+    for (const socket of wsServer.clients) socket.terminate();
+  }
 
   return {
     yoga,
@@ -97,15 +141,7 @@ export function createParleyServer(opts: ServerOptions) {
         server.listen(port, host, () => {
           const { port: actual } = server.address() as AddressInfo;
           const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve({
-            server,
-            url: `http://${shownHost}:${actual}`,
-            close: async () => {
-              await wsDisposer.dispose();
-              wsServer.close();
-              await new Promise<void>((r) => server.close(() => r()));
-            },
-          });
+          resolve({ server, url: `http://${shownHost}:${actual}`, close: drain });
         });
       });
     },

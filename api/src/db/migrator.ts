@@ -96,12 +96,3 @@ export async function applyMigrations(conn: SqlConnection, migrations: LocalMigr
     await conn.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK_ID]);
   }
 }
-
-/** Names of local migrations the database has not applied (used by /ready). */
-export async function pendingMigrations(conn: SqlConnection, migrations: LocalMigration[]): Promise<string[]> {
-  const rows = await conn.query<{ migration_name: string }>(
-    'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-  );
-  const applied = new Set(rows.map((r) => r.migration_name));
-  return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
-}

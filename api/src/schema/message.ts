@@ -1,4 +1,3 @@
-import { Repeater } from 'graphql-yoga';
 import { builder } from '../builder.ts';
 import { chatHistory } from '../chat/history.ts';
 import { markRead } from '../chat/read.ts';
@@ -116,14 +115,24 @@ builder.subscriptionFields((t) => ({
     type: MessageType,
     description:
       'Every new message you send or receive (from any of your sessions), or only those of your conversation with ' +
-      '`withUserId`. Requires sign-in.',
+      '`withUserId`; exactly once and in order within each conversation. With `after`, stored messages after that ' +
+      'cursor come first. Requires sign-in.',
     args: {
       withUserId: t.arg.id({ required: false, description: 'Only messages of your conversation with this user.' }),
+      after: t.arg.string({
+        required: false,
+        description:
+          'Catch up first: a message cursor (from chatHistory or an earlier page) of the conversation with ' +
+          '`withUserId` (required with it). Every stored message after it is delivered, in order, before the live ' +
+          'ones — with no gap and no duplicate across the switch. Resubscribe with the cursor of the last message ' +
+          'you hold after a reconnect.',
+      }),
     },
     subscribe: (_root, args, ctx) =>
       subscribeToMessages(ctx, requireViewer(ctx).id, {
         withUserId: args.withUserId === null || args.withUserId === undefined ? null : String(args.withUserId),
-      }) as unknown as Repeater<MessageWithUsers>,
+        after: args.after ?? null,
+      }),
     resolve: (message: MessageWithUsers) => message,
   }),
 }));

@@ -1,0 +1,190 @@
+/**
+ * Two people, two browser contexts, the real server on a fresh embedded DB:
+ * sign up in the UI, A sends → B sees it live, B replies → A sees it live,
+ * A reloads → the conversation (and B's read receipt) is there, A scrolls up
+ * through 120 older messages seeded through the API.
+ * Screenshots: test-results/e2e/*.png
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { logIn, sendMessage } from './support/graphqlApi';
+import { RESULTS_DIR } from './support/paths';
+import { startServer, type RunningServer } from './support/server';
+
+const PASSWORD = 'correct horse battery';
+const SEEDED = 120;
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let server: RunningServer;
+let browser: Browser;
+let contextA: BrowserContext;
+let contextB: BrowserContext;
+let pageA: Page; // Alice, desktop
+let pageB: Page; // Bob, phone
+let alice: { token: string; user: { id: string } };
+let bob: { token: string; user: { id: string } };
+const pageErrors: string[] = [];
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) });
+const bubbles = (page: Page) => page.locator('[data-testid="message"]');
+const bubble = (page: Page, text: string) => bubbles(page).filter({ hasText: text });
+const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
+const visibleConnection = (page: Page): Locator => page.locator('.connection:visible');
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function signUpInUi(page: Page, username: string, displayName: string) {
+  await page.getByRole('tab', { name: 'Sign up' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel(/Display name/).fill(displayName);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('.me__name', { hasText: displayName }).waitFor();
+}
+
+async function openConversation(page: Page, search: string, displayName: string) {
+  await page.getByLabel('Search people').fill(search);
+  await page.getByRole('button', { name: `Open conversation with ${displayName}` }).click();
+  await page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet')).first().waitFor();
+}
+
+function watchErrors(page: Page, who: string) {
+  page.on('pageerror', (e) => pageErrors.push(`${who}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`${who} console: ${m.text()}`);
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  server = await startServer();
+  browser = await launchChromium();
+  contextA = await browser.newContext({ viewport: DESKTOP });
+  contextB = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  pageA = await contextA.newPage();
+  pageB = await contextB.newPage();
+  watchErrors(pageA, 'A');
+  watchErrors(pageB, 'B');
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (pageErrors.length) console.warn('Browser errors during the run:\n' + pageErrors.join('\n'));
+});
+
+describe('parley in a real browser', () => {
+  it('serves the web app at / and both people sign up in the UI', async () => {
+    await pageA.goto(server.url);
+    await pageB.goto(server.url);
+    await pageB.getByRole('tab', { name: 'Log in' }).waitFor();
+    await shot(pageB, 'phone-login');
+
+    await signUpInUi(pageA, 'alice', 'Alice Archer');
+    await signUpInUi(pageB, 'bob', 'Bob Baker');
+    // The subscription socket is up on both sides.
+    await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor();
+    await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor();
+
+    alice = await logIn(server.url, 'alice', PASSWORD);
+    bob = await logIn(server.url, 'bob', PASSWORD);
+  });
+
+  it(`seeds ${SEEDED} older messages through the API`, async () => {
+    for (let i = 1; i <= SEEDED; i++) {
+      const [from, to] = i % 2 ? [alice, bob] : [bob, alice];
+      await sendMessage(server.url, from.token, to.user.id, `Seed message ${i}`);
+    }
+  });
+
+  it('A sends, B sees it live without reloading', async () => {
+    await openConversation(pageA, 'bob', 'Bob Baker');
+    await openConversation(pageB, 'ali', 'Alice Archer');
+    await shot(pageB, 'phone-b-conversation-open');
+    await pageB.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+
+    await composer(pageA).fill('Hello from A');
+    await composer(pageA).press('Enter');
+    await expect(bubble(pageA, 'Hello from A').count()).resolves.toBe(1);
+    await waitFor('A’s message to be acknowledged', async () =>
+      ['sent', 'read'].includes((await bubble(pageA, 'Hello from A').getAttribute('data-status')) ?? ''),
+    );
+
+    await bubble(pageB, 'Hello from A').waitFor({ timeout: 10_000 });
+    expect(await pageB.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+  });
+
+  it('B replies and A sees the reply live', async () => {
+    await composer(pageB).fill('Hi A, B here');
+    await pageB.getByRole('button', { name: 'Send message' }).click();
+    await bubble(pageA, 'Hi A, B here').waitFor({ timeout: 10_000 });
+    await waitFor('B’s reply to be acknowledged', async () =>
+      ['sent', 'read'].includes((await bubble(pageB, 'Hi A, B here').getAttribute('data-status')) ?? ''),
+    );
+    await shot(pageA, 'desktop-a-conversation');
+    await shot(pageB, 'phone-b-conversation');
+  });
+
+  it('A reloads: the conversation is still there, with B’s read receipt', async () => {
+    await pageA.reload();
+    await bubble(pageA, 'Hi A, B here').waitFor();
+    await bubble(pageA, 'Hello from A').waitFor();
+    // B had the conversation open when it arrived, so it was marked read.
+    await waitFor('A’s message to show as read after the fetch', async () =>
+      (await bubble(pageA, 'Hello from A').getAttribute('data-status')) === 'read',
+    );
+    await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor();
+    await shot(pageA, 'desktop-a-after-reload');
+  });
+
+  it(`A scrolls up through all ${SEEDED} older messages, keeping its place on each page`, async () => {
+    const scroller = pageA.getByTestId('transcript');
+    const beginning = pageA.getByText('This is the beginning of your conversation.');
+    let pagesLoaded = 0;
+
+    while (!(await beginning.isVisible())) {
+      const before = await bubbles(pageA).count();
+      // Remember where the current first message sits, then scroll to the top.
+      const anchorTop = await scroller.evaluate((el) => {
+        const first = el.querySelector('[data-testid="message"]') as HTMLElement;
+        first.setAttribute('data-anchor', 'true');
+        el.scrollTop = 0;
+        return first.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      });
+      await waitFor('an older page to be prepended', async () => (await bubbles(pageA).count()) > before);
+      pagesLoaded += 1;
+      const anchorTopAfter = await scroller.evaluate((el) => {
+        const anchor = el.querySelector('[data-anchor="true"]') as HTMLElement;
+        anchor.removeAttribute('data-anchor');
+        return anchor.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      });
+      // Without position keeping the anchor would drop by a whole page (~30 bubbles).
+      expect(Math.abs(anchorTopAfter - anchorTop)).toBeLessThan(60);
+      if (pagesLoaded > 10) throw new Error('Too many pages: pagination does not terminate');
+    }
+
+    expect(pagesLoaded).toBeGreaterThanOrEqual(3);
+    const texts = await pageA.locator('[data-testid="message"] .bubble__content').allTextContents();
+    const expected = [...Array.from({ length: SEEDED }, (_, i) => `Seed message ${i + 1}`), 'Hello from A', 'Hi A, B here'];
+    expect(texts).toEqual(expected); // every message once, oldest first
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await shot(pageA, 'desktop-a-top-of-history');
+  });
+
+  it('phone: the people list and back navigation work', async () => {
+    await pageB.getByRole('button', { name: 'Back to people' }).click();
+    await pageB.getByRole('button', { name: 'Open conversation with Alice Archer' }).waitFor();
+    await shot(pageB, 'phone-b-people');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+/** Minimal GraphQL-over-HTTP client for seeding data through the real API. */
+export async function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data as T;
+}
+
+export async function logIn(url: string, username: string, password: string) {
+  const data = await gql<{ logIn: { token: string; user: { id: string } } }>(
+    url,
+    'mutation ($u: String!, $p: String!) { logIn(username: $u, password: $p) { token user { id } } }',
+    { u: username, p: password },
+  );
+  return data.logIn;
+}
+
+export async function sendMessage(url: string, token: string, recipientId: string, content: string) {
+  await gql(
+    url,
+    'mutation ($r: ID!, $c: String!) { sendMessage(recipientId: $r, content: $c) { id } }',
+    { r: recipientId, c: content },
+    token,
+  );
+}

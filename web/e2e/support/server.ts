@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { API_ENTRY, REPO_ROOT, WEB_DIST_INDEX } from './paths';
+
+export interface RunningServer {
+  url: string;
+  /** Everything the server printed (for failure reports). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real API (`node --import tsx api/src/main.ts`) on a free port with
+ * a fresh embedded database, and waits for GET /health to answer 200.
+ */
+export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningServer> {
+  if (!existsSync(API_ENTRY)) throw new Error(`API entry point not found: ${API_ENTRY}`);
+  if (!existsSync(WEB_DIST_INDEX)) {
+    throw new Error(`web/dist is not built (${WEB_DIST_INDEX}); run \`npm run ensure-build -w web\` first.`);
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  // Always the embedded database, whatever the calling shell has configured.
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.WEB_DIST;
+
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', API_ENTRY], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited !== null) throw new Error(`API exited with code ${exited} before becoming healthy:\n${output}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`API did not answer 200 on /health within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (exited === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await done;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
