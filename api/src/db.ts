@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { applyMigrations, readLocalMigrations, type LocalMigration, type SqlConnection } from './db/migrator.ts';
 import { MIGRATIONS_DIR } from './db/paths.ts';
+import { acquireProcessLock, LockedError } from './db/process-lock.ts';
 import type { Logger } from './logger.ts';
 
 export type { PrismaClient };
@@ -50,11 +51,25 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
   const dir = path.join(opts.dataDir, 'pgdata');
   await mkdir(dir, { recursive: true });
+  // The embedded database is single-process: a second process on the same directory would corrupt it.
+  const release = await acquireProcessLock(path.join(opts.dataDir, 'pgdata.lock')).catch((err) => {
+    if (!(err instanceof LockedError)) throw err;
+    throw new Error(
+      `The embedded database in ${opts.dataDir} is in use by another parley process. ` +
+        'Stop it, use another DATA_DIR, or set DATABASE_URL to run several instances on PostgreSQL.',
+    );
+  });
   const exitCode = process.exitCode;
-  const lite = await PGlite.create(dir);
-  process.exitCode = exitCode; // PGlite sets process.exitCode while running; do not let it decide ours.
-  const applied = await applyMigrations(pgliteConnection(lite), migrations);
-  if (applied.length) opts.log.info({ applied, dataDir: opts.dataDir }, 'applied migrations (embedded database)');
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create(dir);
+    process.exitCode = exitCode; // PGlite sets process.exitCode while running; do not let it decide ours.
+    const applied = await applyMigrations(pgliteConnection(lite), migrations);
+    if (applied.length) opts.log.info({ applied, dataDir: opts.dataDir }, 'applied migrations (embedded database)');
+  } catch (err) {
+    await release();
+    throw err;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {
     prisma,
@@ -64,6 +79,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       await lite.close();
+      await release();
     },
   };
 }

@@ -55,7 +55,10 @@ async function signUpInUi(page: Page, username: string, displayName: string) {
 async function openConversation(page: Page, search: string, displayName: string) {
   await page.getByLabel('Search people').fill(search);
   await page.getByRole('button', { name: `Open conversation with ${displayName}` }).click();
-  await page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet')).first().waitFor();
+  const loaded = page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet'));
+  const failed = page.getByText('Could not load this conversation.', { exact: false });
+  await loaded.or(failed).first().waitFor();
+  if (await failed.isVisible()) throw new Error(`Conversation failed to load: ${await failed.innerText()}`);
 }
 
 function watchErrors(page: Page, who: string) {
