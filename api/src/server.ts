@@ -9,6 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, type Authentication, type Context, type Services } from './context.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
+import { errorCodesPlugin, withCode } from './http/error-codes.ts';
 import { health, ready, type ReadinessProbe } from './http/health.ts';
 import { operationLogPlugin } from './http/operation-log.ts';
 import { createStaticHandler } from './http/static.ts';
@@ -63,6 +64,7 @@ export function createParleyServer(opts: ServerOptions) {
         blockFieldSuggestion: { enabled: false },
       }),
       operationLogPlugin(opts.log),
+      errorCodesPlugin(),
     ],
   });
 
@@ -103,7 +105,13 @@ export function createParleyServer(opts: ServerOptions) {
           params,
           preAuth: ctx.extra.auth,
         });
-        const document = enveloped.parse(params.query);
+        let document;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [withCode(err)];
+          throw err;
+        }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length) return errors;
         return {
