@@ -8,7 +8,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { applyMigrations, readLocalMigrations, type LocalMigration, type SqlConnection } from './db/migrator.ts';
+import { pgConnection, pgliteConnection } from './db/connections.ts';
+import { applyMigrations, readLocalMigrations, type LocalMigration } from './db/migrator.ts';
 import { MIGRATIONS_DIR } from './db/paths.ts';
 import { acquireProcessLock, LockedError } from './db/process-lock.ts';
 import type { Logger } from './logger.ts';
@@ -81,21 +82,6 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       await lite.close();
       await release();
     },
-  };
-}
-
-function pgConnection(client: pg.Client): SqlConnection {
-  return {
-    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
-    // Without parameters node-postgres uses the simple query protocol, which runs a whole script in one call.
-    exec: async (script) => void (await client.query(script)),
-  };
-}
-
-function pgliteConnection(lite: PGlite): SqlConnection {
-  return {
-    query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
-    exec: async (script) => void (await lite.exec(script)),
   };
 }
 

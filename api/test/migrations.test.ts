@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pgConnection, pgliteConnection } from '../src/db/connections.ts';
 import { applyMigrations, readLocalMigrations, type LocalMigration, type SqlConnection } from '../src/db/migrator.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/db/paths.ts';
 import { diffToSchema } from '../src/db/schema-engine.ts';
@@ -21,13 +22,13 @@ async function freshConnection(): Promise<{ conn: SqlConnection; close(): Promis
     const client = new pg.Client({ connectionString: db.databaseUrl });
     await client.connect();
     return {
-      conn: { query: async (s, p) => (await client.query(s, p as unknown[])).rows, exec: async (s) => void (await client.query(s)) },
+      conn: pgConnection(client),
       close: async () => { await client.end(); await db.drop(); },
     };
   }
   const lite = new PGlite();
   return {
-    conn: { query: async <T>(s: string, p?: unknown[]) => (await lite.query<T>(s, p)).rows, exec: async (s) => void (await lite.exec(s)) },
+    conn: pgliteConnection(lite),
     close: () => lite.close(),
   };
 }
@@ -90,7 +91,7 @@ test('an edited migration stops start-up', async () => {
       return c;
     }));
     const results = await Promise.all(clients.map((c) =>
-      applyMigrations({ query: async (s, p) => (await c.query(s, p as unknown[])).rows, exec: async (s) => void (await c.query(s)) }, local)));
+      applyMigrations(pgConnection(c), local)));
     await Promise.all(clients.map((c) => c.end()));
     expect(results.flat()).toEqual(local.map((m) => m.name));
     const count = await withAdmin(db.databaseUrl!, (c) => c.query('SELECT count(*)::int AS n FROM "_prisma_migrations"'));

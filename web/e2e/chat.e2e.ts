@@ -27,6 +27,20 @@ let pageB: Page; // Bob, phone
 let alice: { token: string; user: { id: string } };
 let bob: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
+/** The steps share one story: once one fails, the later ones fail fast (not skipped). */
+let brokenAt: string | null = null;
+
+function step(name: string, fn: () => Promise<void>, timeout?: number) {
+  step(name, async () => {
+    if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
+    try {
+      await fn();
+    } catch (error) {
+      brokenAt = name;
+      throw error;
+    }
+  }, timeout);
+}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) });
 const bubbles = (page: Page) => page.locator('[data-testid="message"]');
@@ -74,6 +88,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   contextA = await browser.newContext({ viewport: DESKTOP });
   contextB = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  contextA.setDefaultTimeout(15_000);
+  contextB.setDefaultTimeout(15_000);
   pageA = await contextA.newPage();
   pageB = await contextB.newPage();
   watchErrors(pageA, 'A');
@@ -87,7 +103,7 @@ afterAll(async () => {
 });
 
 describe('parley in a real browser', () => {
-  it('serves the web app at / and both people sign up in the UI', async () => {
+  step('serves the web app at / and both people sign up in the UI', async () => {
     await pageA.goto(server.url);
     await pageB.goto(server.url);
     await pageB.getByRole('tab', { name: 'Log in' }).waitFor();
@@ -103,14 +119,14 @@ describe('parley in a real browser', () => {
     bob = await logIn(server.url, 'bob', PASSWORD);
   });
 
-  it(`seeds ${SEEDED} older messages through the API`, async () => {
+  step(`seeds ${SEEDED} older messages through the API`, async () => {
     for (let i = 1; i <= SEEDED; i++) {
       const [from, to] = i % 2 ? [alice, bob] : [bob, alice];
       await sendMessage(server.url, from.token, to.user.id, `Seed message ${i}`);
     }
   });
 
-  it('A sends, B sees it live without reloading', async () => {
+  step('A sends, B sees it live without reloading', async () => {
     await openConversation(pageA, 'bob', 'Bob Baker');
     await openConversation(pageB, 'ali', 'Alice Archer');
     await shot(pageB, 'phone-b-conversation-open');
@@ -127,7 +143,7 @@ describe('parley in a real browser', () => {
     expect(await pageB.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   });
 
-  it('B replies and A sees the reply live', async () => {
+  step('B replies and A sees the reply live', async () => {
     await composer(pageB).fill('Hi A, B here');
     await pageB.getByRole('button', { name: 'Send message' }).click();
     await bubble(pageA, 'Hi A, B here').waitFor({ timeout: 10_000 });
@@ -138,7 +154,7 @@ describe('parley in a real browser', () => {
     await shot(pageB, 'phone-b-conversation');
   });
 
-  it('A reloads: the conversation is still there, with B’s read receipt', async () => {
+  step('A reloads: the conversation is still there, with B’s read receipt', async () => {
     await pageA.reload();
     await bubble(pageA, 'Hi A, B here').waitFor();
     await bubble(pageA, 'Hello from A').waitFor();
@@ -150,7 +166,7 @@ describe('parley in a real browser', () => {
     await shot(pageA, 'desktop-a-after-reload');
   });
 
-  it(`A scrolls up through all ${SEEDED} older messages, keeping its place on each page`, async () => {
+  step(`A scrolls up through all ${SEEDED} older messages, keeping its place on each page`, async () => {
     const scroller = pageA.getByTestId('transcript');
     const beginning = pageA.getByText('This is the beginning of your conversation.');
     let pagesLoaded = 0;
@@ -184,7 +200,7 @@ describe('parley in a real browser', () => {
     await shot(pageA, 'desktop-a-top-of-history');
   });
 
-  it('phone: the people list and back navigation work', async () => {
+  step('phone: the people list and back navigation work', async () => {
     await pageB.getByRole('button', { name: 'Back to people' }).click();
     await pageB.getByRole('button', { name: 'Open conversation with Alice Archer' }).waitFor();
     await shot(pageB, 'phone-b-people');

@@ -1,4 +1,5 @@
 // Relay-style connection types (https://relay.dev/graphql/connections.htm), described for GraphiQL readers.
+import type { ObjectRef } from '@pothos/core';
 import { builder } from '../builder.ts';
 import type { Connection, PageInfo as PageInfoShape } from '../chat/types.ts';
 
@@ -22,8 +23,10 @@ export const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
   }),
 });
 
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 /** `<Name>Edge` and `<Name>Connection` object types around a node type. */
-export function connectionTypes<T>(name: string, node: Parameters<typeof builder.objectRef>[0] extends never ? never : any, nodeDescription: string) {
+export function connectionTypes<T>(name: string, node: ObjectRef<Types, T>, nodeDescription: string) {
   const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
     description: `One ${nodeDescription} in a ${name}Connection, with its cursor.`,
     fields: (t) => ({

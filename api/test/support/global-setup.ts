@@ -2,6 +2,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pgliteConnection } from '../../src/db/connections.ts';
 import { applyMigrations, readLocalMigrations } from '../../src/db/migrator.ts';
 import { MIGRATIONS_DIR } from '../../src/db/paths.ts';
 import { TEMPLATE_DIR } from './databases.ts';
@@ -11,13 +12,7 @@ export default async function globalSetup() {
   await rm(TEMPLATE_DIR, { recursive: true, force: true });
   await mkdir(TEMPLATE_DIR, { recursive: true });
   const lite = await PGlite.create(path.join(TEMPLATE_DIR, 'pgdata'));
-  await applyMigrations(
-    {
-      query: async <T>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
-      exec: async (sql) => void (await lite.exec(sql)),
-    },
-    await readLocalMigrations(MIGRATIONS_DIR),
-  );
+  await applyMigrations(pgliteConnection(lite), await readLocalMigrations(MIGRATIONS_DIR));
   await lite.close();
   process.exitCode = undefined;
 }
