@@ -31,7 +31,7 @@ const pageErrors: string[] = [];
 let brokenAt: string | null = null;
 
 function step(name: string, fn: () => Promise<void>, timeout?: number) {
-  step(name, async () => {
+  it(name, async () => {
     if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
     try {
       await fn();
