@@ -5,6 +5,7 @@ import { connectionStatus } from './connectionStatus';
 
 /** Close code the server uses when connectionParams carry a bad/expired token. */
 export const WS_FORBIDDEN = 4403;
+const OPEN = 1; // WebSocket.OPEN, without depending on a global WebSocket
 
 export function defaultWsUrl(path = '/graphql'): string {
   const { protocol, host } = window.location;
@@ -22,11 +23,16 @@ function closeCode(event: unknown): number | undefined {
  * (re)connect authenticates with the *current* token; `restart()` forces a new
  * socket after login/logout so the server sees the new identity.
  */
-export function createWsClient(url = defaultWsUrl()): Client & { restart(): void } {
+export function createWsClient(
+  url = defaultWsUrl(),
+  /** Tests pass a fake; the browser's WebSocket otherwise. */
+  webSocketImpl?: unknown,
+): Client & { restart(): void } {
   let socket: WebSocket | null = null;
 
   const client = createClient({
     url,
+    webSocketImpl,
     lazy: true,
     connectionParams: () => {
       const authorization = authorizationHeader(tokenStore.get());
@@ -64,7 +70,7 @@ export function createWsClient(url = defaultWsUrl()): Client & { restart(): void
     restart() {
       // Closing with 4205 (a non-fatal app code) makes graphql-ws reconnect
       // immediately if subscriptions are active, re-reading connectionParams.
-      if (socket && socket.readyState === WebSocket.OPEN) socket.close(4205, 'Client restart');
+      if (socket && socket.readyState === OPEN) socket.close(4205, 'Client restart');
     },
   });
 }

@@ -1,0 +1,104 @@
+import { tokenStore } from '../auth/tokenStore';
+import { connectionStatus } from './connectionStatus';
+import { createWsClient, WS_FORBIDDEN } from './wsLink';
+
+/** A WebSocket stand-in that plays a graphql-ws server we can script. */
+class FakeSocket {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+  static instances: FakeSocket[] = [];
+  readyState = 0;
+  protocol = 'graphql-transport-ws';
+  sent: Array<{ type: string; payload?: Record<string, unknown> }> = [];
+  onopen: ((e: unknown) => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+
+  constructor(public url: string) {
+    FakeSocket.instances.push(this);
+    setTimeout(() => {
+      this.readyState = FakeSocket.OPEN;
+      this.onopen?.({});
+    }, 0);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close(code = 1000, reason = '') {
+    if (this.readyState === FakeSocket.CLOSED) return;
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code, reason });
+  }
+  // "server" side
+  ack() {
+    this.onmessage?.({ data: JSON.stringify({ type: 'connection_ack' }) });
+  }
+  get init() {
+    return this.sent.find((m) => m.type === 'connection_init');
+  }
+}
+
+const until = async (what: string, check: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+function subscribe(client: ReturnType<typeof createWsClient>) {
+  return client.subscribe(
+    { query: 'subscription { messageAdded { id } }' },
+    { next: () => {}, error: () => {}, complete: () => {} },
+  );
+}
+
+beforeEach(() => {
+  FakeSocket.instances = [];
+  connectionStatus.reset();
+});
+
+it('authenticates each connection with the current token and shows reconnecting → connected', async () => {
+  tokenStore.set('token-1');
+  const client = createWsClient('ws://parley.test/graphql', FakeSocket);
+  const unsubscribe = subscribe(client);
+
+  await until('first connection_init', () => !!FakeSocket.instances[0]?.init);
+  expect(FakeSocket.instances[0]!.init!.payload).toEqual({ authorization: 'Bearer token-1' });
+  FakeSocket.instances[0]!.ack();
+  await until('connected', () => connectionStatus.get() === 'connected');
+
+  // Log in as someone else: the socket must come back with the new token.
+  tokenStore.set('token-2');
+  client.restart();
+  await until('reconnecting', () => connectionStatus.get() === 'reconnecting');
+  await until('second connection_init', () => !!FakeSocket.instances[1]?.init);
+  expect(FakeSocket.instances[1]!.init!.payload).toEqual({ authorization: 'Bearer token-2' });
+  FakeSocket.instances[1]!.ack();
+  await until('connected again', () => connectionStatus.get() === 'connected');
+  expect(connectionStatus.reconnectCount()).toBeGreaterThanOrEqual(1);
+
+  unsubscribe();
+  await client.dispose();
+});
+
+it('drops the token (back to login) and stops retrying when the server closes with 4403', async () => {
+  tokenStore.set('expired-token');
+  const reasons: Array<string | undefined> = [];
+  const stop = tokenStore.subscribe((token, reason) => token === null && reasons.push(reason));
+  const client = createWsClient('ws://parley.test/graphql', FakeSocket);
+  subscribe(client);
+
+  await until('connection_init', () => !!FakeSocket.instances[0]?.init);
+  FakeSocket.instances[0]!.close(WS_FORBIDDEN, 'Forbidden');
+
+  await until('logged out', () => tokenStore.get() === null);
+  expect(reasons).toEqual(['expired']);
+  await new Promise((r) => setTimeout(r, 700)); // longer than the first retry wait
+  expect(FakeSocket.instances).toHaveLength(1);
+  stop();
+  await client.dispose();
+});

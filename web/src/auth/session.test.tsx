@@ -1,0 +1,96 @@
+import { ApolloLink } from '@apollo/client/link';
+import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
+import { MockedProvider } from '@apollo/client/testing/react';
+import { isSubscriptionOperation } from '@apollo/client/utilities';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { GraphQLError } from 'graphql';
+import { createCache } from '../apollo/cache';
+import { createErrorLink } from '../apollo/errorLink';
+import { App } from '../app/App';
+import { ALICE, BOB } from '../test/fixtures';
+import { SearchUsersQuery } from '../users/UserSearch';
+import { LogInMutation } from './LoginPage';
+import { MeQuery, SessionProvider } from './session';
+import { tokenStore } from './tokenStore';
+
+function renderApp(mocks: MockLink.MockedResponse[]) {
+  const operations = new MockLink(mocks);
+  const link = ApolloLink.from([
+    createErrorLink(), // the app's own: UNAUTHENTICATED → drop the token
+    ApolloLink.split((op) => isSubscriptionOperation(op.query), new MockSubscriptionLink(), operations),
+  ]);
+  return render(
+    <MockedProvider cache={createCache()} link={link}>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </MockedProvider>,
+  );
+}
+
+const unauthenticated = {
+  request: { query: MeQuery },
+  result: {
+    data: { me: null },
+    errors: [new GraphQLError('The token is not valid: log in again.', { extensions: { code: 'UNAUTHENTICATED' } })],
+  },
+};
+
+it('sends an expired/invalid token back to the login screen, then logs in', async () => {
+  window.localStorage.setItem('parley.token', 'stale-token');
+  tokenStore.reload();
+
+  renderApp([
+    unauthenticated,
+    {
+      request: { query: LogInMutation, variables: { username: 'alice', password: 'hunter2hunter2' } },
+      result: { data: { logIn: { __typename: 'AuthPayload', token: 'fresh-token', user: ALICE } } },
+    },
+    {
+      request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
+      result: {
+        data: {
+          users: {
+            __typename: 'UserConnection',
+            edges: [ALICE, BOB].map((node) => ({ __typename: 'UserEdge', cursor: `c-${node.id}`, node })),
+          },
+        },
+      },
+    },
+  ]);
+
+  expect(await screen.findByText('Your session has expired. Please log in again.')).toBeInTheDocument();
+  expect(tokenStore.get()).toBeNull();
+  expect(window.localStorage.getItem('parley.token')).toBeNull();
+
+  const user = userEvent.setup();
+  await user.type(screen.getByLabelText('Username'), 'alice');
+  await user.type(screen.getByLabelText('Password'), 'hunter2hunter2');
+  await user.click(screen.getByRole('button', { name: 'Log in' }));
+
+  expect(await screen.findByRole('button', { name: 'Log out' })).toBeInTheDocument();
+  expect(tokenStore.get()).toBe('fresh-token');
+  expect(window.localStorage.getItem('parley.token')).toBe('fresh-token');
+  // The viewer is not offered as someone to talk to.
+  expect(await screen.findByRole('button', { name: 'Open conversation with Bob Baker' })).toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: 'Open conversation with Alice Archer' })).not.toBeInTheDocument();
+});
+
+it('shows the server’s message when the credentials are wrong, and keeps the user on the form', async () => {
+  tokenStore.clear();
+  renderApp([
+    {
+      request: { query: LogInMutation, variables: { username: 'alice', password: 'wrong-password' } },
+      result: {
+        errors: [new GraphQLError('Wrong username or password.', { extensions: { code: 'UNAUTHENTICATED' } })],
+      },
+    },
+  ]);
+  const user = userEvent.setup();
+  await user.type(screen.getByLabelText('Username'), 'alice');
+  await user.type(screen.getByLabelText('Password'), 'wrong-password');
+  await user.click(screen.getByRole('button', { name: 'Log in' }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('Wrong username or password.');
+  expect(screen.queryByText(/session has expired/)).not.toBeInTheDocument();
+});
