@@ -26,7 +26,7 @@ const needs = [
   ['several instances: Redis fan-out, kill -9 during 2,000 sends', ['TEST_DATABASE_URL', 'REDIS_URL']],
   ['Redis outage and recovery', ['TEST_DATABASE_URL', 'REDIS_URL']],
   ['PostgreSQL outage: SERVICE_UNAVAILABLE and recovery', ['TEST_DATABASE_URL']],
-  ['restart on PostgreSQL; migrations under concurrent instances', ['TEST_DATABASE_URL']],
+  ['restart on PostgreSQL; migrations under concurrent instances; query plans', ['TEST_DATABASE_URL']],
 ];
 const notRun = needs.filter(([, vars]) => vars.some((v) => !process.env[v]));
 

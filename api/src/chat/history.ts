@@ -51,9 +51,9 @@ export async function chatHistory(
   const page = rows.slice(0, size);
   if (!forward) page.reverse();
 
-  // Whether anything lies beyond the cursor on the other side (cheap: an index probe).
+  // Whether anything lies beyond the cursor on the other side (an index-only probe: it reads seq only).
   const exists = async (seq: { lte: number } | { gte: number }) =>
-    (await prisma.message.findFirst({ where: { conversationId: conversation.id, seq }, select: { id: true } })) !== null;
+    (await prisma.message.findFirst({ where: { conversationId: conversation.id, seq }, select: { seq: true } })) !== null;
   const hasPreviousPage = forward ? afterSeq !== undefined && (await exists({ lte: afterSeq })) : more;
   const hasNextPage = forward ? more : beforeSeq !== undefined && (await exists({ gte: beforeSeq }));
 
