@@ -23,7 +23,7 @@ function sendMock(content: string, calls: Array<Record<string, unknown>>, opts: 
       query: SendMessageMutation,
       variables: (v: Record<string, unknown>) => v.content === content && v.recipientId === BOB.id,
     },
-    delay: 40,
+    delay: 300, // long enough to observe the pending state reliably
     ...(opts.fail
       ? { error: new Error('Failed to fetch') }
       : {
@@ -67,7 +67,7 @@ describe('ConversationView — sending', () => {
 
     await user.type(composer(), 'Hello Bob{Enter}');
 
-    // Optimistic: in the list immediately, before the 40 ms mutation resolves.
+    // Optimistic: in the list immediately, before the 300 ms mutation resolves.
     expect(bubbleWith('Hello Bob')).toHaveAttribute('data-status', 'pending');
     expect(within(bubbleWith('Hello Bob')).getByText('Sending…')).toBeInTheDocument();
     expect(composer()).toHaveValue('');
