@@ -200,10 +200,38 @@ describe('parley in a real browser', () => {
     await shot(pageA, 'desktop-a-top-of-history');
   });
 
+  step('both see “Reconnecting…” while the server is down, then live messages flow again', async () => {
+    await server.halt();
+    await visibleConnection(pageA).filter({ hasText: 'Reconnecting…' }).waitFor();
+    await visibleConnection(pageB).filter({ hasText: 'Reconnecting…' }).waitFor();
+    await shot(pageB, 'phone-b-reconnecting');
+    await server.relaunch();
+    await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+
+    // The re-opened sockets authenticated again: messageAdded requires a signed-in user.
+    await composer(pageB).fill('Back online?');
+    await composer(pageB).press('Enter');
+    await bubble(pageA, 'Back online?').waitFor({ timeout: 10_000 });
+  });
+
   step('phone: the people list and back navigation work', async () => {
     await pageB.getByRole('button', { name: 'Back to people' }).click();
     await pageB.getByRole('button', { name: 'Open conversation with Alice Archer' }).waitFor();
     await shot(pageB, 'phone-b-people');
-    expect(pageErrors).toEqual([]);
+  });
+
+  step('an invalid or expired token sends the user back to the login screen', async () => {
+    await pageB.evaluate(() => window.localStorage.setItem('parley.token', 'not-a-valid-token'));
+    await pageB.reload();
+    await pageB.getByText('Your session has expired. Please log in again.').waitFor();
+    await pageB.getByRole('button', { name: 'Log in' }).waitFor();
+    await shot(pageB, 'phone-b-session-expired');
+  });
+
+  step('no uncaught errors in either page', async () => {
+    // Network errors logged while the server was deliberately down are expected.
+    const unexpected = pageErrors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e));
+    expect(unexpected).toEqual([]);
   });
 });

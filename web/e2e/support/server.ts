@@ -9,6 +9,9 @@ export interface RunningServer {
   url: string;
   /** Everything the server printed (for failure reports). */
   output(): string;
+  /** Stop the process but keep its database (simulates a server restart/outage). */
+  halt(): Promise<void>;
+  relaunch(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,44 +45,57 @@ export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningS
   delete env.WEB_DIST;
 
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', API_ENTRY], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  let child: ChildProcess;
   let exited: number | null = null;
-  child.on('exit', (code) => (exited = code ?? -1));
-
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited !== null) throw new Error(`API exited with code ${exited} before becoming healthy:\n${output}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
+
+  async function launch() {
+    exited = null;
+    child = spawn(process.execPath, ['--import', 'tsx', API_ENTRY], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    child.on('exit', (code) => (exited = code ?? -1));
+
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (exited !== null) throw new Error(`API exited with code ${exited} before becoming healthy:\n${output}`);
+      try {
+        const res = await fetch(`${url}/health`);
+        if (res.status === 200) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`API did not answer 200 on /health within ${timeoutMs} ms:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`API did not answer 200 on /health within ${timeoutMs} ms:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
   }
+
+  async function halt() {
+    if (exited !== null) return;
+    const done = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await done;
+    clearTimeout(timer);
+  }
+
+  await launch();
 
   return {
     url,
     output: () => output,
+    halt,
+    /** Start again on the same port and database (after `halt`). */
+    relaunch: launch,
     async stop() {
-      if (exited === null) {
-        const done = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await done;
-        clearTimeout(timer);
-      }
+      await halt();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
