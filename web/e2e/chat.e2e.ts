@@ -99,7 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  if (pageErrors.length) console.warn('Browser errors during the run:\n' + pageErrors.join('\n'));
+  if (pageErrors.length) console.warn('Browser console errors (connection refusals are expected during the outage step):\n' + pageErrors.join('\n'));
 });
 
 describe('parley in a real browser', () => {
@@ -111,6 +111,8 @@ describe('parley in a real browser', () => {
 
     await signUpInUi(pageA, 'alice', 'Alice Archer');
     await signUpInUi(pageB, 'bob', 'Bob Baker');
+    await pageA.getByText('Pick someone to talk to').waitFor();
+    await shot(pageA, 'desktop-a-home');
     // The subscription socket is up on both sides.
     await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor();
     await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor();
@@ -205,9 +207,25 @@ describe('parley in a real browser', () => {
     await visibleConnection(pageA).filter({ hasText: 'Reconnecting…' }).waitFor();
     await visibleConnection(pageB).filter({ hasText: 'Reconnecting…' }).waitFor();
     await shot(pageB, 'phone-b-reconnecting');
+
+    // A send that cannot reach the server is marked failed, with a retry action.
+    await composer(pageA).fill('Sent while offline');
+    await composer(pageA).press('Enter');
+    await waitFor('the offline send to be marked failed', async () =>
+      (await bubble(pageA, 'Sent while offline').getAttribute('data-status')) === 'failed',
+    );
+    await shot(pageA, 'desktop-a-failed-send');
+
     await server.relaunch();
     await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
     await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+
+    await pageA.getByRole('button', { name: 'Retry sending message' }).click();
+    await waitFor('the retried send to be acknowledged', async () =>
+      ['sent', 'read'].includes((await bubble(pageA, 'Sent while offline').getAttribute('data-status')) ?? ''),
+    );
+    await bubble(pageB, 'Sent while offline').waitFor({ timeout: 10_000 });
+    expect(await bubble(pageA, 'Sent while offline').count()).toBe(1);
 
     // The re-opened sockets authenticated again: messageAdded requires a signed-in user.
     await composer(pageB).fill('Back online?');
@@ -231,7 +249,9 @@ describe('parley in a real browser', () => {
 
   step('no uncaught errors in either page', async () => {
     // Network errors logged while the server was deliberately down are expected.
-    const unexpected = pageErrors.filter((e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e));
+    const unexpected = pageErrors.filter(
+      (e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e),
+    );
     expect(unexpected).toEqual([]);
   });
 });

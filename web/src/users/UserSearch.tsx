@@ -39,6 +39,13 @@ export function UserSearch(props: { viewerId: string; activePeerId?: string; onO
     fetchPolicy: 'cache-and-network',
   });
   const shown = data ?? previousData;
+
+  // People sign up all the time: refresh the list when the user comes back to the tab.
+  useEffect(() => {
+    const onFocus = () => void refetch().catch(() => undefined);
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [refetch]);
   const people = (shown?.users.edges ?? []).filter((e) => e.node.id !== props.viewerId);
 
   return (
