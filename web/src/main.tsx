@@ -2,6 +2,7 @@ import { ApolloProvider } from '@apollo/client/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createParleyClient } from './apollo/client';
+import { connectionStatus } from './apollo/connectionStatus';
 import { App } from './app/App';
 import { SessionProvider } from './auth/session';
 import { failedSends } from './chat/failedSends';
@@ -9,8 +10,11 @@ import './styles.css';
 
 const parley = createParleyClient();
 
+// A different (or no) user: forget unsent messages and socket history, and
+// make any open socket re-authenticate.
 function onTokenChange() {
   failedSends.clear();
+  connectionStatus.reset();
   parley.restartSocket();
 }
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useReconnectCount } from '../apollo/connectionStatus';
 import { describeError } from '../app/errors';
 import { useViewer } from '../auth/session';
@@ -71,8 +71,9 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
 
   // After the socket reconnects, fetch the newest page to fill the gap.
   const reconnects = useReconnectCount();
+  const reconnectsAtMount = useRef(reconnects);
   useEffect(() => {
-    if (reconnects > 0) void refetch().catch(() => undefined);
+    if (reconnects !== reconnectsAtMount.current) void refetch().catch(() => undefined);
   }, [reconnects, refetch]);
 
   useEffect(() => {

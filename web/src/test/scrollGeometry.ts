@@ -16,11 +16,6 @@ function contentHeight(el: Element) {
 
 export function installScrollGeometry() {
   const proto = HTMLElement.prototype;
-  const saved = {
-    scrollHeight: Object.getOwnPropertyDescriptor(Element.prototype, 'scrollHeight'),
-    clientHeight: Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight'),
-    scrollTop: Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTop'),
-  };
   Object.defineProperty(proto, 'scrollHeight', {
     configurable: true,
     get(this: HTMLElement) {
@@ -43,9 +38,9 @@ export function installScrollGeometry() {
       scrollTops.set(this, Math.min(max, Math.max(0, value)));
     },
   });
+  // jsdom defines the real ones on Element.prototype: deleting ours restores them.
   return () => {
-    for (const key of ['scrollHeight', 'clientHeight', 'scrollTop'] as const) delete (proto as never as Record<string, unknown>)[key];
-    void saved;
+    for (const key of ['scrollHeight', 'clientHeight', 'scrollTop']) delete (proto as unknown as Record<string, unknown>)[key];
   };
 }
 
