@@ -17,7 +17,8 @@ function newest(path) {
   if (!stat.isDirectory()) return { mtime: stat.mtimeMs, file: path };
   let best = { mtime: 0, file: null };
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    // Tests and their helpers are not part of the bundle.
+    if (entry === 'node_modules' || entry === 'test' || entry.startsWith('.') || /\.test\.tsx?$/.test(entry)) continue;
     const candidate = newest(join(path, entry));
     if (candidate.mtime > best.mtime) best = candidate;
   }
