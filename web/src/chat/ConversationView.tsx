@@ -110,7 +110,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
     body = (
       <div className="state state--center">
         <p className="empty-title">No messages yet</p>
-        <p className="muted">Say hello to {peerName} 👋</p>
+        <p className="muted">Say hello to {peerName}.</p>
       </div>
     );
   } else {
