@@ -1,3 +1,4 @@
+import { gql } from '@apollo/client';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ChatHistoryQuery, ConversationView, PAGE_SIZE } from './ConversationView';
 import { MarkReadMutation } from './useMarkRead';
@@ -50,6 +51,13 @@ function ConversationWithLiveUpdates() {
   useMessageAddedSubscription(ALICE.id);
   return <Conversation />;
 }
+
+/** Reads a message's readAt straight from the cache. */
+const MarkReadProbe = gql`
+  fragment MarkReadProbe on Message {
+    readAt
+  }
+`;
 
 const composer = () => screen.getByRole('textbox', { name: /message/i });
 const bubbles = () => screen.queryAllByTestId('message');
@@ -206,10 +214,3 @@ describe('ConversationView — live messages', () => {
     expect(bubbles().map((b) => b.querySelector('.bubble__content')!.textContent)).toEqual(['Message 1', 'Hi Alice, live!']);
   });
 });
-
-import { gql } from '@apollo/client';
-const MarkReadProbe = gql`
-  fragment MarkReadProbe on Message {
-    readAt
-  }
-`;
