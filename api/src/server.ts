@@ -58,8 +58,8 @@ export function createParleyServer(opts: ServerOptions) {
     },
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: 8 },
-        costLimit: { maxCost: 5000 },
+        maxDepth: { n: 8, flattenFragments: true }, // depth of fields, however many fragments colocate them
+        costLimit: { maxCost: 5000, flattenFragments: true },
         maxAliases: { n: 15 },
         blockFieldSuggestion: { enabled: false },
       }),

@@ -119,6 +119,11 @@ test('abusive documents are refused before execution (graphql-armor), without in
   const syntax = await gql(server, `{ me { id `);
   expect(syntax.errors?.[0]?.message).toMatch(/Syntax Error/);
   expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  // Colocated fragments do not count as depth: only fields do.
+  const fragments = await gql(server, `query { ...A } fragment A on Query { ...B } fragment B on Query { ...C }
+    fragment C on Query { ...D } fragment D on Query { ...E } fragment E on Query { ...F } fragment F on Query { ...G }
+    fragment G on Query { ...H } fragment H on Query { ...I } fragment I on Query { me { id } }`);
+  expect(fragments.errors).toBeUndefined();
   const unknown = await gql(server, `{ nope }`);
   expect(unknown.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   expect(JSON.stringify([r, syntax])).not.toMatch(/\.ts:\d+|node_modules/);
