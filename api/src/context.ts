@@ -34,6 +34,14 @@ export async function authenticate(services: Services, authorization: unknown): 
   return { viewer: user, authError: null };
 }
 
+/** The `authorization` entry of graphql-ws connectionParams, whatever its letter case (GraphiQL sends its
+ * Headers editor as connectionParams, where people write "Authorization"). */
+export function authorizationParam(params: Record<string, unknown> | undefined): unknown {
+  if (!params) return undefined;
+  const key = Object.keys(params).find((k) => k.toLowerCase() === 'authorization');
+  return key ? params[key] : undefined;
+}
+
 /** The signed-in user, or an UNAUTHENTICATED error. */
 export function requireViewer(ctx: Context): Viewer {
   if (!ctx.viewer) throw unauthenticated(ctx.authError ?? undefined);

@@ -3,11 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { execute, GraphQLError, subscribe } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { authenticate, type Authentication, type Context, type Services } from './context.ts';
+import { authenticate, authorizationParam, type Authentication, type Context, type Services } from './context.ts';
 import { isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
 import { errorCodesPlugin, withCode } from './http/error-codes.ts';
 import { health, ready, type ReadinessProbe } from './http/health.ts';
@@ -17,6 +18,37 @@ import { schema } from './schema/index.ts';
 
 export type ServerOptions = Services & { webDist: string; readiness: Omit<ReadinessProbe, 'shuttingDown'> };
 export type RunningServer = { server: Server; url: string; close(): Promise<void> };
+
+const GRAPHIQL_WELCOME = `# Welcome to parley. Every field is documented: open the docs (book icon, top left).
+#
+# 1. Run SignUp (or LogIn) and copy the token.
+# 2. In Headers below, put: { "authorization": "Bearer <token>" }
+#    (HTTP requests and subscriptions over WebSocket both use it).
+# 3. Try the other operations. Run Live in a second tab and send a message.
+
+mutation SignUp {
+  signUp(username: "ada", password: "correct horse", displayName: "Ada") { token user { id } }
+}
+
+query People {
+  users(search: "") { edges { node { id username displayName } } }
+}
+
+query History($with: ID!) {
+  chatHistory(withUserId: $with, last: 20) {
+    edges { cursor node { id content createdAt readAt sender { displayName } } }
+    pageInfo { hasPreviousPage startCursor }
+  }
+}
+
+mutation Send($to: ID!) {
+  sendMessage(recipientId: $to, content: "Hello!", clientMessageId: "my-first-message") { id createdAt }
+}
+
+subscription Live {
+  messageAdded { id content sender { displayName } recipient { displayName } }
+}
+`;
 
 /** The WebSocket close code sent on shutdown: graphql-ws clients treat it as "reconnect" (1012 Service Restart). */
 export const SHUTDOWN_CLOSE_CODE = 1012;
@@ -29,7 +61,13 @@ export function createParleyServer(opts: ServerOptions) {
   const yoga = createYoga<{ connectionParams?: Record<string, unknown>; preAuth?: Authentication }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'parley GraphiQL', subscriptionsProtocol: 'WS' },
+    graphiql: {
+      title: 'parley GraphiQL',
+      subscriptionsProtocol: 'WS',
+      defaultQuery: GRAPHIQL_WELCOME,
+    },
+    // GraphiQL bundled with the server, so it works offline and behind firewalls (the default loads it from a CDN).
+    renderGraphiQL,
     // Errors that are not GraphQLErrors (bugs, SQL errors) reach clients as "Unexpected error." only; a database
     // that cannot be reached is SERVICE_UNAVAILABLE, so clients know to retry.
     maskedErrors: {
@@ -53,7 +91,7 @@ export function createParleyServer(opts: ServerOptions) {
     context: async ({ request, connectionParams, preAuth }) => {
       // graphql-ws authenticates once per socket (onConnect) and passes the result as preAuth.
       if (preAuth) return { ...services, ...preAuth };
-      const authorization = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
+      const authorization = connectionParams ? authorizationParam(connectionParams) : request.headers.get('authorization');
       return { ...services, ...(await authenticate(services, authorization ?? undefined)) };
     },
     plugins: [
@@ -84,7 +122,7 @@ export function createParleyServer(opts: ServerOptions) {
       // A token that is presented but refused closes the socket (4403 Forbidden), so clients know to sign in again.
       onConnect: async (ctx) => {
         try {
-          const auth = await authenticate(services, ctx.connectionParams?.authorization);
+          const auth = await authenticate(services, authorizationParam(ctx.connectionParams));
           if (auth.authError) return false;
           ctx.extra.auth = auth;
           return true;

@@ -174,6 +174,26 @@ test('markRead marks what the sender sent me, up to a message, idempotently', as
   expect(codeOf(await gql(server, MARK, { from: dan.id }))).toBe('UNAUTHENTICATED');
 });
 
+test('connectionParams.Authorization is accepted in any letter case (GraphiQL sends its headers there)', async () => {
+  const socket = wsClient(server, undefined, { connectionParams: { Authorization: `Bearer ${carol.token}` } });
+  try {
+    const events = collect(socket, ADDED, { with: bob.id });
+    await connected(socket);
+    await ok(server, SEND, { to: carol.id, text: 'case-insensitive' }, bob.token);
+    expect((await events.waitFor(1)).map((e) => e.data?.messageAdded.content)).toEqual(['case-insensitive']);
+  } finally {
+    await socket.dispose();
+  }
+});
+
+test('GraphiQL is served with the server (no CDN), ready for subscriptions over WebSocket', async () => {
+  const res = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+  const html = await res.text();
+  expect(res.status).toBe(200);
+  expect(html).toContain('parley GraphiQL');
+  expect(html).not.toMatch(/<script[^>]+src=["']?https?:|<link[^>]+href=["']?https?:\/\/unpkg/);
+});
+
 test('a graphql-ws connection with an invalid token is closed with 4403', async () => {
   const socket = wsClient(server, 'forged.token.value');
   await expect(connected(socket)).rejects.toMatchObject({ event: { code: 4403 } });
