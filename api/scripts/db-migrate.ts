@@ -31,5 +31,5 @@ const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name.toLowerCase()}`);
 await mkdir(dir);
 await writeFile(path.join(dir, 'migration.sql'), sql);
 console.log(sql);
-console.log(`Wrote ${path.relative(process.cwd(), dir)}/migration.sql — review it, then commit it.`);
+console.log(`Wrote ${path.relative(process.env.INIT_CWD ?? process.cwd(), dir)}/migration.sql — review it, then commit it.`);
 process.exit(0);

@@ -50,4 +50,11 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
     const probe = await plan('SELECT seq FROM "Message" WHERE "conversationId" = $1 AND seq <= $2 LIMIT 1', [ids.conversation, 5]);
     expect(probe).toMatch(/Index Only Scan using "Message_conversationId_seq_key"/);
   });
+
+  test("a subscriber's conversations are found through indexes on either participant column", async () => {
+    const p = await plan('SELECT id, "lastSeq" FROM "Conversation" WHERE "userLowId" = $1 OR "userHighId" = $1', [ids.bob]);
+    expect(p).toMatch(/Conversation_userLowId_userHighId_key/);
+    expect(p).toMatch(/Conversation_userHighId_idx/);
+    expect(p).not.toMatch(/Seq Scan/);
+  });
 });

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Conversation_userHighId_idx" ON "Conversation"("userHighId");
