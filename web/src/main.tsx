@@ -5,15 +5,14 @@ import { createParleyClient } from './apollo/client';
 import { connectionStatus } from './apollo/connectionStatus';
 import { App } from './app/App';
 import { SessionProvider } from './auth/session';
-import { failedSends } from './chat/failedSends';
 import './styles.css';
 
 const parley = createParleyClient();
 
-// A different (or no) user: forget unsent messages and socket history, and
-// make any open socket re-authenticate.
+// A different (or no) user: forget socket history and make any open socket
+// re-authenticate. (Each user's outbox is kept under their own key; logging
+// out clears it, see ChatShell.)
 function onTokenChange() {
-  failedSends.clear();
   connectionStatus.reset();
   parley.restartSocket();
 }

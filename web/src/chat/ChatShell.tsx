@@ -4,7 +4,9 @@ import { useSession, useViewer } from '../auth/session';
 import { UserSearch } from '../users/UserSearch';
 import { ConnectionBadge } from './ConnectionBadge';
 import { ConversationView } from './ConversationView';
+import { outboxFor } from './outbox';
 import { useMessageAddedSubscription } from './useMessageAddedSubscription';
+import { useOutboxDelivery } from './useOutboxDelivery';
 
 /**
  * Signed-in layout: people on the left, the open conversation on the right.
@@ -16,8 +18,18 @@ export function ChatShell() {
   const [route, navigate] = useRoute();
   const peerId = route.name === 'chat' ? route.peerId : undefined;
 
-  // One live stream for every conversation; each message lands in its own.
+  // Every live message involving the viewer lands in its conversation, so the
+  // ones not open are current when opened. The open conversation also has its
+  // own subscription that catches up after reconnects (ConversationView).
   useMessageAddedSubscription(viewer.id);
+  // Unacknowledged sends of any conversation keep being delivered.
+  useOutboxDelivery(viewer.id);
+
+  const logOut = () => {
+    // Unsent messages belong to this user's session on this device: drop them.
+    outboxFor(viewer.id).clear();
+    signOut();
+  };
 
   return (
     <div className="shell" data-view={peerId ? 'conversation' : 'people'}>
@@ -34,7 +46,7 @@ export function ChatShell() {
             <span className="me__name">{viewer.displayName}</span>
             <span className="muted">@{viewer.username}</span>
           </div>
-          <button type="button" className="button button--ghost" onClick={signOut}>
+          <button type="button" className="button button--ghost" onClick={logOut}>
             Log out
           </button>
         </div>

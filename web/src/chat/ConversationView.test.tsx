@@ -1,10 +1,12 @@
 import { gql } from '@apollo/client';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ChatHistoryQuery, ConversationView, PAGE_SIZE } from './ConversationView';
+import { outboxFor, outboxStorageKey, type OutboxEntry } from './outbox';
+import { SendMessageMutation } from './outboxSender';
 import { MarkReadMutation } from './useMarkRead';
 import { useMessageAddedSubscription } from './useMessageAddedSubscription';
-import { SendMessageMutation } from './useSendMessage';
-import { failedSends } from './failedSends';
+import { useOutboxDelivery } from './useOutboxDelivery';
 import { ALICE, BOB, CAROL, connection, message } from '../test/fixtures';
 import { renderWithApollo } from '../test/renderWithApollo';
 import { GEOMETRY, installScrollGeometry } from '../test/scrollGeometry';
@@ -17,33 +19,45 @@ const historyMock = (messages: ReturnType<typeof message>[], pageInfo = {}, befo
   result: { data: { chatHistory: connection(messages, pageInfo) } },
 });
 
-/** A sendMessage mock that records the variables it was called with. */
-function sendMock(content: string, calls: Array<Record<string, unknown>>, opts: { fail?: boolean; id?: string } = {}) {
+type SendFailure = 'network' | { code: string; message: string };
+
+/** A sendMessage mock that records the variables of every attempt it answers. */
+function sendMock(
+  content: string,
+  calls: Array<Record<string, unknown>>,
+  opts: { fail?: SendFailure; id?: number | string; delay?: number } = {},
+) {
   return {
     request: {
       query: SendMessageMutation,
-      variables: (v: Record<string, unknown>) => v.content === content && v.recipientId === BOB.id,
+      variables: (v: Record<string, unknown>) => {
+        const match = v.content === content && v.recipientId === BOB.id;
+        if (match) calls.push(v);
+        return match;
+      },
     },
-    delay: 300, // long enough to observe the pending state reliably
-    ...(opts.fail
-      ? { error: new Error('Failed to fetch') }
-      : {
-          result: (v: Record<string, unknown>) => {
-            calls.push(v);
-            return {
+    delay: opts.delay ?? 300, // long enough to observe the pending state reliably
+    ...(opts.fail === 'network'
+      ? { error: new TypeError('Failed to fetch') }
+      : opts.fail
+        ? { error: new CombinedGraphQLErrors({ errors: [{ message: opts.fail.message, extensions: { code: opts.fail.code } }] }) }
+        : {
+            result: (v: Record<string, unknown>) => ({
               data: {
-                sendMessage: message(opts.id ?? 'sent', ALICE, {
-                  content,
-                  clientMessageId: v.clientMessageId as string,
-                }),
+                sendMessage: storedMessage(opts.id ?? 'sent', content, v.clientMessageId as string),
               },
-            };
-          },
-        }),
+            }),
+          }),
   };
 }
 
+/** What the server stores for a send: stamped after every fixture message. */
+const storedMessage = (id: number | string, content: string, clientMessageId: string) =>
+  message(id, ALICE, { content, clientMessageId, createdAt: '2026-11-25T11:00:00.000Z' });
+
+/** The signed-in app: outbox delivery runs alongside the open conversation. */
 function Conversation() {
+  useOutboxDelivery(ALICE.id);
   return <ConversationView peerId={BOB.id} onBack={() => {}} />;
 }
 
@@ -61,9 +75,14 @@ const MarkReadProbe = gql`
 
 const composer = () => screen.getByRole('textbox', { name: /message/i });
 const bubbles = () => screen.queryAllByTestId('message');
+const bubbleTexts = () => bubbles().map((b) => b.querySelector('.bubble__content')!.textContent);
 const bubbleWith = (text: string) => screen.getByText(text).closest('li') as HTMLElement;
+const outbox = () => outboxFor(ALICE.id);
 
-beforeEach(() => failedSends.clear());
+beforeEach(() => {
+  outbox().clear();
+  window.localStorage.clear();
+});
 
 describe('ConversationView — sending', () => {
   it('shows a sent message at once as pending, then as sent when the server acknowledges it', async () => {
@@ -75,48 +94,102 @@ describe('ConversationView — sending', () => {
 
     await user.type(composer(), 'Hello Bob{Enter}');
 
-    // Optimistic: in the list immediately, before the 300 ms mutation resolves.
+    // In the list immediately, before the 300 ms mutation resolves, and already persisted.
     expect(bubbleWith('Hello Bob')).toHaveAttribute('data-status', 'pending');
     expect(within(bubbleWith('Hello Bob')).getByText('Sending…')).toBeInTheDocument();
     expect(composer()).toHaveValue('');
+    expect(JSON.parse(window.localStorage.getItem(outboxStorageKey(ALICE.id))!)).toEqual([
+      expect.objectContaining({ recipientId: BOB.id, content: 'Hello Bob', status: 'pending' }),
+    ]);
 
     await waitFor(() => expect(bubbleWith('Hello Bob')).toHaveAttribute('data-status', 'sent'));
     expect(calls).toHaveLength(1);
     expect(calls[0]!.clientMessageId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(bubbles().map((b) => b.textContent)).toEqual([
-      expect.stringContaining('Message 1'),
-      expect.stringContaining('Hello Bob'),
-    ]);
+    expect(bubbleTexts()).toEqual(['Message 1', 'Hello Bob']);
+    expect(window.localStorage.getItem(outboxStorageKey(ALICE.id))).toBeNull();
   });
 
-  it('marks a failed send with a retry action that re-sends the same clientMessageId', async () => {
+  it('keeps a send that cannot reach the server pending and retries it by itself with the same clientMessageId', async () => {
     const calls: Array<Record<string, unknown>> = [];
-    const attempted: string[] = [];
-    const failing = sendMock('Are you there?', calls, { fail: true });
-    const failingMatcher = failing.request.variables;
-    failing.request.variables = (v) => {
-      const match = failingMatcher(v);
-      if (match) attempted.push(v.clientMessageId as string);
-      return match;
-    };
     const { user } = renderWithApollo(<Conversation />, {
-      mocks: [historyMock([]), failing, sendMock('Are you there?', calls, { id: 'ok' })],
+      mocks: [
+        historyMock([]),
+        sendMock('Are you there?', calls, { fail: 'network', delay: 5 }),
+        sendMock('Are you there?', calls, { id: 'ok' }),
+      ],
+    });
+    await screen.findByText('No messages yet');
+
+    await user.type(composer(), 'Are you there?{Enter}');
+    await waitFor(() => expect(within(bubbleWith('Are you there?')).getByText('Waiting to send')).toBeInTheDocument());
+    expect(bubbleWith('Are you there?')).toHaveAttribute('data-status', 'pending');
+    expect(screen.queryByRole('button', { name: 'Retry sending message' })).not.toBeInTheDocument();
+
+    // The first retry comes after 0.5–1 s of backoff.
+    await waitFor(() => expect(bubbleWith('Are you there?')).toHaveAttribute('data-status', 'sent'), { timeout: 3000 });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.clientMessageId).toBe(calls[0]!.clientMessageId);
+    expect(bubbles()).toHaveLength(1);
+  });
+
+  it('marks a rejected send failed with the reason, Retry re-sends the same clientMessageId, Discard drops it', async () => {
+    const calls: Array<Record<string, unknown>> = [];
+    const rejected = { code: 'BAD_USER_INPUT', message: 'Message content is too long.' };
+    const { user } = renderWithApollo(<Conversation />, {
+      mocks: [
+        historyMock([]),
+        sendMock('Are you there?', calls, { fail: rejected, delay: 5 }),
+        sendMock('Are you there?', calls, { id: 'ok' }),
+        sendMock('Never mind', calls, { fail: { code: 'FORBIDDEN', message: 'You cannot message this user.' }, delay: 5 }),
+      ],
     });
     await screen.findByText('No messages yet');
 
     await user.type(composer(), 'Are you there?{Enter}');
     await waitFor(() => expect(bubbleWith('Are you there?')).toHaveAttribute('data-status', 'failed'));
     expect(within(bubbleWith('Are you there?')).getByText('Not sent')).toBeInTheDocument();
+    expect(within(bubbleWith('Are you there?')).getByText('Message content is too long.')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Retry sending message' }));
     expect(bubbleWith('Are you there?')).toHaveAttribute('data-status', 'pending');
     await waitFor(() => expect(bubbleWith('Are you there?')).toHaveAttribute('data-status', 'sent'));
-
-    expect(attempted).toHaveLength(1);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.clientMessageId).toBe(attempted[0]);
+    expect(calls.map((c) => c.clientMessageId)).toEqual([calls[0]!.clientMessageId, calls[0]!.clientMessageId]);
     expect(screen.queryByRole('button', { name: 'Retry sending message' })).not.toBeInTheDocument();
-    expect(bubbles()).toHaveLength(1);
+
+    await user.type(composer(), 'Never mind{Enter}');
+    await waitFor(() => expect(bubbleWith('Never mind')).toHaveAttribute('data-status', 'failed'));
+    await user.click(screen.getByRole('button', { name: 'Discard message' }));
+    expect(screen.queryByText('Never mind')).not.toBeInTheDocument();
+    expect(outbox().all()).toEqual([]);
+    expect(bubbleTexts()).toEqual(['Are you there?']);
+  });
+
+  it('after a reload shows the unsent message from the outbox even when the server is unreachable', async () => {
+    const left: OutboxEntry = {
+      clientMessageId: 'c0ffee00-0000-4000-8000-000000000001',
+      recipientId: BOB.id,
+      content: 'Written before the reload',
+      createdAt: '2026-11-25T10:00:00.000Z',
+      attempts: 2,
+      status: 'pending',
+    };
+    window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([left]));
+    outbox().reload(); // what a fresh page would read
+    const calls: Array<Record<string, unknown>> = [];
+    renderWithApollo(<Conversation />, {
+      mocks: [
+        { ...historyMock([]), result: undefined, error: new TypeError('Failed to fetch') },
+        sendMock('Written before the reload', calls, { fail: 'network', delay: 5 }),
+      ],
+    });
+
+    await screen.findByText('Written before the reload');
+    expect(bubbleWith('Written before the reload')).toHaveAttribute('data-status', 'pending');
+    expect(screen.getByRole('alert')).toHaveTextContent('Could not load this conversation');
+    // Delivery was attempted at start, with the stored clientMessageId.
+    await waitFor(() => expect(calls.map((c) => c.clientMessageId)).toEqual([left.clientMessageId]));
+    await waitFor(() => expect(outbox().get(left.clientMessageId)?.attempts).toBe(3));
+    expect(bubbleWith('Written before the reload')).toHaveAttribute('data-status', 'pending');
   });
 
   it('sends on Enter, inserts a newline on Shift+Enter, and never sends empty input', async () => {
@@ -141,6 +214,65 @@ describe('ConversationView — sending', () => {
     await user.keyboard('{Enter}');
     await waitFor(() => expect(calls).toHaveLength(1));
     expect(calls[0]!.content).toBe('first line\nsecond line');
+  });
+});
+
+describe('ConversationView — one bubble per message', () => {
+  const live = (m: ReturnType<typeof message>) => ({ ...m, recipient: { __typename: 'User', id: BOB.id } });
+
+  it.each([
+    ['the live event arrives before the acknowledgement', 'live-first'],
+    ['the acknowledgement arrives before the live event', 'ack-first'],
+  ])('shows a sent message once when %s', async (_, order) => {
+    const calls: Array<Record<string, unknown>> = [];
+    const { user, subscriptions } = renderWithApollo(<ConversationWithLiveUpdates />, {
+      mocks: [historyMock([message(1, BOB, { readAt: 'x' })]), sendMock('Only once', calls, { id: 7, delay: 400 })],
+    });
+    await screen.findByText('Message 1');
+    await user.type(composer(), 'Only once{Enter}');
+    await waitFor(() => expect(calls).toHaveLength(1));
+    const stored = live(storedMessage(7, 'Only once', calls[0]!.clientMessageId as string));
+
+    if (order === 'live-first') {
+      act(() => subscriptions.simulateResult({ result: { data: { messageAdded: stored } } }));
+      // The stored message replaced the pending one (same clientMessageId) at once.
+      await waitFor(() => expect(bubbleWith('Only once')).toHaveAttribute('data-status', 'sent'));
+      expect(bubbleTexts()).toEqual(['Message 1', 'Only once']);
+      expect(outbox().all()).toEqual([]);
+      await act(() => new Promise((r) => setTimeout(r, 500))); // the acknowledgement lands too
+    } else {
+      await waitFor(() => expect(bubbleWith('Only once')).toHaveAttribute('data-status', 'sent'));
+      act(() => subscriptions.simulateResult({ result: { data: { messageAdded: stored } } }));
+    }
+    expect(bubbleTexts()).toEqual(['Message 1', 'Only once']);
+    expect(bubbleWith('Only once')).toHaveAttribute('data-status', 'sent');
+    expect(outbox().all()).toEqual([]);
+  });
+
+  it('hides an outbox entry whose message is already in the conversation (acknowledgement lost, page reloaded)', async () => {
+    const left: OutboxEntry = {
+      clientMessageId: 'c0ffee00-0000-4000-8000-000000000002',
+      recipientId: BOB.id,
+      content: 'Stored, answer lost',
+      createdAt: '2026-11-25T10:00:00.000Z',
+      attempts: 1,
+      status: 'pending',
+    };
+    window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([left]));
+    outbox().reload();
+    const calls: Array<Record<string, unknown>> = [];
+    renderWithApollo(<Conversation />, {
+      mocks: [
+        historyMock([storedMessage(5, left.content, left.clientMessageId)]),
+        sendMock(left.content, calls, { id: 5, delay: 200 }),
+      ],
+    });
+    await waitFor(() => expect(bubbleWith('Stored, answer lost')).toHaveAttribute('data-status', 'sent'));
+    expect(bubbleTexts()).toEqual(['Stored, answer lost']);
+    // The resend is answered with the stored message and clears the entry.
+    await waitFor(() => expect(outbox().all()).toEqual([]));
+    expect(calls.map((c) => c.clientMessageId)).toEqual([left.clientMessageId]);
+    expect(bubbleTexts()).toEqual(['Stored, answer lost']);
   });
 });
 

@@ -4,10 +4,12 @@ import { useReconnectCount } from '../apollo/connectionStatus';
 import { describeError } from '../app/errors';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
+import { newestServerCursor } from './conversationCache';
 import { ConversationHeader, usePeerName } from './ConversationHeader';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
 import { useMarkRead } from './useMarkRead';
+import { useMessageAddedSubscription } from './useMessageAddedSubscription';
 import { useSendMessage } from './useSendMessage';
 
 /** Everything the open conversation needs from a message; also selected by
@@ -51,7 +53,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   const { peerId } = props;
   const viewer = useViewer();
   const peerName = usePeerName(peerId);
-  const { send, retry, failed } = useSendMessage(peerId);
+  const { send, retry, discard, outbox } = useSendMessage(viewer.id, peerId);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
 
@@ -69,11 +71,22 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
 
   useMarkRead(peerId, messages);
 
-  // After the socket reconnects, fetch the newest page to fill the gap.
+  // Live messages of this conversation, resuming after the newest message
+  // whose cursor we hold: the server replays everything after it (including
+  // whatever arrived while the socket was down — graphql-ws resubscribes with
+  // these variables), then goes live. Replays of messages we hold are no-ops.
+  // Messages that arrived live have no cursor, so `after` only moves when a
+  // page is fetched (a new `after` means a new subscription).
+  const after = newestServerCursor(edges);
+  useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !data });
+
+  // Without a cursor (the page never loaded, or the conversation was empty),
+  // a reconnect cannot be caught up by replay: fetch the newest page instead.
   const reconnects = useReconnectCount();
   const reconnectsAtMount = useRef(reconnects);
   useEffect(() => {
-    if (reconnects !== reconnectsAtMount.current) void refetch().catch(() => undefined);
+    if (reconnects !== reconnectsAtMount.current && !after) void refetch().catch(() => undefined);
+    // Deliberately not on `after` changes: only a reconnect calls for this.
   }, [reconnects, refetch]);
 
   useEffect(() => {
@@ -97,7 +110,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         <span className="spinner" aria-hidden="true" /> Loading conversation…
       </div>
     );
-  } else if (!data && error) {
+  } else if (!data && error && outbox.length === 0) {
     body = (
       <div className="state state--center state--error" role="alert">
         <p>Could not load this conversation. {describeError(error)}</p>
@@ -106,7 +119,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         </button>
       </div>
     );
-  } else if (edges.length === 0 && failed.length === 0) {
+  } else if (edges.length === 0 && outbox.length === 0) {
     body = (
       <div className="state state--center">
         <p className="empty-title">No messages yet</p>
@@ -119,8 +132,9 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         key={peerId}
         viewerId={viewer.id}
         messages={messages}
-        failed={failed}
+        outbox={outbox}
         onRetry={retry}
+        onDiscard={discard}
         hasOlder={pageInfo?.hasPreviousPage ?? false}
         loadingOlder={loadingOlder}
         olderError={olderError}
@@ -132,9 +146,9 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   return (
     <section className="conversation" aria-label={`Conversation with ${peerName}`}>
       <ConversationHeader peerId={peerId} onBack={props.onBack} />
-      {data && error && (
+      {error && (data || outbox.length > 0) && (
         <p className="banner banner--error" role="alert">
-          Showing saved messages — could not refresh: {describeError(error)}
+          {data ? 'Showing saved messages — could not refresh' : 'Could not load this conversation'}: {describeError(error)}
         </p>
       )}
       <div className="conversation__body">{body}</div>

@@ -1,5 +1,4 @@
 import { getFragmentData, graphql, type FragmentType } from '../gql';
-import { isOptimisticId } from './optimisticId';
 
 export const MessageBubble_message = graphql(`
   fragment MessageBubble_message on Message {
@@ -21,20 +20,31 @@ const STATUS_TEXT: Record<DeliveryStatus, string> = {
   failed: 'Not sent',
 };
 
-export function deliveryStatus(message: { id: string; readAt: string | null }): DeliveryStatus {
-  if (isOptimisticId(message.id)) return 'pending';
+/** Status of a message the server has stored (outbox entries bring their own). */
+export function deliveryStatus(message: { readAt: string | null }): DeliveryStatus {
   return message.readAt ? 'read' : 'sent';
+}
+
+export interface UnsentState {
+  status: 'pending' | 'failed';
+  /** Shown instead of the default status text (e.g. "Waiting to send"). */
+  label?: string;
+  /** Why it failed. */
+  reason?: string;
+  onRetry?(): void;
+  onDiscard?(): void;
 }
 
 export function MessageBubble(props: {
   message: FragmentType<typeof MessageBubble_message>;
   mine: boolean;
-  /** Overrides the status derived from the message (used for failed sends). */
-  failed?: boolean;
-  onRetry?(): void;
+  /** For a message still in the outbox: its state and actions. */
+  unsent?: UnsentState;
 }) {
   const message = getFragmentData(MessageBubble_message, props.message);
-  const status: DeliveryStatus | null = props.failed ? 'failed' : props.mine ? deliveryStatus(message) : null;
+  const { unsent } = props;
+  const status: DeliveryStatus | null = unsent ? unsent.status : props.mine ? deliveryStatus(message) : null;
+  const statusText = status ? (unsent?.label ?? STATUS_TEXT[status]) : '';
   const time = new Date(message.createdAt);
 
   return (
@@ -47,15 +57,27 @@ export function MessageBubble(props: {
       <span className="bubble__meta">
         <time dateTime={message.createdAt}>{Number.isNaN(time.valueOf()) ? '' : timeFormat.format(time)}</time>
         {status && (
-          <span className={`bubble__status bubble__status--${status}`} aria-label={`Status: ${STATUS_TEXT[status]}`}>
-            <StatusIcon status={status} /> <span className="bubble__status-text">{STATUS_TEXT[status]}</span>
+          <span className={`bubble__status bubble__status--${status}`} aria-label={`Status: ${statusText}`}>
+            <StatusIcon status={status} /> <span className="bubble__status-text">{statusText}</span>
           </span>
         )}
       </span>
-      {status === 'failed' && props.onRetry && (
-        <button type="button" className="bubble__retry" onClick={props.onRetry} aria-label="Retry sending message">
-          Retry
-        </button>
+      {unsent?.status === 'failed' && (
+        <div className="bubble__problem">
+          {unsent.reason && <p className="bubble__reason">{unsent.reason}</p>}
+          <div className="bubble__actions">
+            {unsent.onRetry && (
+              <button type="button" className="bubble__action" onClick={unsent.onRetry} aria-label="Retry sending message">
+                Retry
+              </button>
+            )}
+            {unsent.onDiscard && (
+              <button type="button" className="bubble__action" onClick={unsent.onDiscard} aria-label="Discard message">
+                Discard
+              </button>
+            )}
+          </div>
+        </div>
       )}
     </li>
   );

@@ -1,8 +1,7 @@
 import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { getFragmentData, graphql, makeFragmentData, type FragmentType } from '../gql';
-import type { FailedSend } from './failedSends';
 import { MessageBubble, MessageBubble_message } from './MessageBubble';
-import { isOptimisticId } from './optimisticId';
+import type { OutboxEntry } from './outbox';
 
 export const MessageList_message = graphql(`
   fragment MessageList_message on Message {
@@ -45,8 +44,10 @@ interface Snapshot {
 export interface MessageListProps {
   viewerId: string;
   messages: FragmentType<typeof MessageList_message>[];
-  failed: FailedSend[];
+  /** This conversation's outbox: shown after the stored messages until acknowledged. */
+  outbox: OutboxEntry[];
   onRetry(clientMessageId: string): void;
+  onDiscard(clientMessageId: string): void;
   hasOlder: boolean;
   loadingOlder: boolean;
   olderError: string | null;
@@ -59,19 +60,20 @@ export interface MessageListProps {
  * ours), and holds the visible messages still when older pages are prepended.
  */
 export function MessageList(props: MessageListProps) {
-  const all = getFragmentData(MessageList_message, props.messages);
-  // While the subscription result and the mutation result race, the real
-  // message can land before the optimistic one is dropped: hide the latter.
-  const confirmed = new Set(all.filter((m) => !isOptimisticId(m.id)).map((m) => m.clientMessageId));
-  const messages = all.filter((m) => !(isOptimisticId(m.id) && confirmed.has(m.clientMessageId)));
+  const messages = getFragmentData(MessageList_message, props.messages);
+  // One message, one bubble: once the stored message is in the conversation
+  // (mutation answer, messageAdded or a page), its outbox entry is not shown,
+  // even if the entry has not been removed yet.
+  const stored = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
+  const unsent = props.outbox.filter((e) => !stored.has(e.clientMessageId));
 
   const scroller = useRef<HTMLDivElement>(null);
   const snapshot = useRef<Snapshot | null>(null);
   const [showJump, setShowJump] = useState(false);
 
   const firstKey = messages[0]?.id;
-  const lastKey = props.failed.at(-1)?.clientMessageId ?? messages.at(-1)?.id;
-  const lastIsMine = props.failed.length > 0 || messages.at(-1)?.sender.id === props.viewerId;
+  const lastKey = unsent.at(-1)?.clientMessageId ?? messages.at(-1)?.id;
+  const lastIsMine = unsent.length > 0 || messages.at(-1)?.sender.id === props.viewerId;
 
   const measure = useCallback((el: HTMLDivElement): Snapshot => {
     return {
@@ -175,16 +177,24 @@ export function MessageList(props: MessageListProps) {
               </Fragment>
             );
           })}
-          {props.failed.map((f) => (
+          {unsent.map((e) => (
             <MessageBubble
-              key={f.clientMessageId}
+              key={e.clientMessageId}
               message={makeFragmentData(
-                { __typename: 'Message', id: `failed:${f.clientMessageId}`, content: f.content, createdAt: f.createdAt, readAt: null },
+                { __typename: 'Message', id: `outbox:${e.clientMessageId}`, content: e.content, createdAt: e.createdAt, readAt: null },
                 MessageBubble_message,
               )}
               mine
-              failed
-              onRetry={() => props.onRetry(f.clientMessageId)}
+              unsent={
+                e.status === 'failed'
+                  ? {
+                      status: 'failed',
+                      reason: e.error,
+                      onRetry: () => props.onRetry(e.clientMessageId),
+                      onDiscard: () => props.onDiscard(e.clientMessageId),
+                    }
+                  : { status: 'pending', label: e.attempts > 0 ? 'Waiting to send' : undefined }
+              }
             />
           ))}
         </ol>

@@ -2,7 +2,6 @@ import { useMutation } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import { graphql } from '../gql';
 import { setReadAt } from './conversationCache';
-import { isOptimisticId } from './optimisticId';
 
 export const MarkReadMutation = graphql(`
   mutation MarkRead($senderId: ID!, $upToMessageId: ID) {
@@ -38,7 +37,7 @@ export function useMarkRead(peerId: string, messages: ReadableMessage[]) {
   const visible = usePageVisible();
   const requested = useRef<string | null>(null);
 
-  const unread = messages.filter((m) => m.sender.id === peerId && !m.readAt && !isOptimisticId(m.id));
+  const unread = messages.filter((m) => m.sender.id === peerId && !m.readAt);
   const newest = unread.at(-1)?.id ?? null;
   const unreadIds = unread.map((m) => m.id).join(',');
 

@@ -2,11 +2,11 @@ import { useSubscription } from '@apollo/client/react';
 import { graphql } from '../gql';
 import type { MessageAddedSubscriptionVariables } from '../gql/graphql';
 import { appendMessageToConversation } from './conversationCache';
-import { failedSends } from './failedSends';
+import { outboxFor } from './outbox';
 
 export const MessageAddedSubscription = graphql(`
-  subscription MessageAdded($withUserId: ID) {
-    messageAdded(withUserId: $withUserId) {
+  subscription MessageAdded($withUserId: ID, $after: String) {
+    messageAdded(withUserId: $withUserId, after: $after) {
       id
       clientMessageId
       sender {
@@ -23,29 +23,37 @@ export const MessageAddedSubscription = graphql(`
 export interface MessageAddedOptions {
   /** Only this conversation; omit for every message involving the viewer. */
   withUserId?: string;
-  // Catch-up (a later issue): add `after?: string` here and pass it through
-  // `messageAddedVariables`; the cache update below needs no change.
+  /**
+   * With withUserId: a chatHistory cursor; the server first replays every
+   * stored message after it, then goes live. graphql-ws resubscribes with the
+   * same variables after a reconnect, so the replay covers the outage too.
+   */
+  after?: string;
+  skip?: boolean;
 }
 
 export function messageAddedVariables(options: MessageAddedOptions): MessageAddedSubscriptionVariables {
-  return { withUserId: options.withUserId ?? null };
+  return { withUserId: options.withUserId ?? null, after: options.withUserId ? (options.after ?? null) : null };
 }
 
 /**
- * Live messages: each one is written to the cache by Apollo and appended to
- * its conversation (keyed by the *other* participant), so open conversations
- * update without refetching.
+ * Live messages: each one is written to the cache by Apollo and added to its
+ * conversation (keyed by the *other* participant), so open conversations
+ * update without refetching. Replays of messages we hold are no-ops.
  */
 export function useMessageAddedSubscription(viewerId: string, options: MessageAddedOptions = {}) {
   return useSubscription(MessageAddedSubscription, {
     variables: messageAddedVariables(options),
+    skip: options.skip,
     onData({ client, data }) {
       const message = data.data?.messageAdded;
       if (!message) return;
-      const peerId = message.sender.id === viewerId ? message.recipient.id : message.sender.id;
+      const mine = message.sender.id === viewerId;
+      const peerId = mine ? message.recipient.id : message.sender.id;
       appendMessageToConversation(client.cache, peerId, message);
-      // A send we had given up on did reach the server after all.
-      failedSends.remove(peerId, message.clientMessageId);
+      // Our own message, stored: whatever happened to the mutation's answer
+      // (lost in an outage, another tab sent it), it needs no more sending.
+      if (mine) outboxFor(viewerId).remove(message.clientMessageId);
     },
   });
 }

@@ -1,102 +1,43 @@
-import { useMutation } from '@apollo/client/react';
 import { useCallback } from 'react';
-import { describeError } from '../app/errors';
-import { useViewer, type Viewer } from '../auth/session';
-import { graphql } from '../gql';
-import type { SendMessageMutation as SendMessageData } from '../gql/graphql';
-import { appendMessageToConversation } from './conversationCache';
-import { failedSends, useFailedSends, type FailedSend } from './failedSends';
-import { newClientMessageId, optimisticMessageId } from './optimisticId';
-
-/*
- * All sending goes through this module: optimistic insert (pending), cache
- * append on acknowledgement, failed → kept with its clientMessageId for retry.
- * Issue 4's persistent outbox plugs in here (replace failedSends, queue offline).
- */
-
-export const SendMessageMutation = graphql(`
-  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {
-    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {
-      id
-      ...ConversationView_message
-    }
-  }
-`);
-
-interface Draft {
-  clientMessageId: string;
-  content: string;
-  createdAt: string;
-}
+import { newClientMessageId } from './clientMessageId';
+import { outboxFor, useOutboxEntries, type OutboxEntry } from './outbox';
 
 /**
- * The optimistic message must carry every field the conversation renders
- * (ConversationView_message and the fragments it spreads) or the cache would
- * read the conversation as incomplete. Built unmasked, hence the cast.
+ * What the conversation needs for sending: a message goes into the persistent
+ * outbox (and so on screen as pending) before anything is sent; the outbox
+ * sender (useOutboxDelivery, mounted once for the signed-in user) delivers it.
  */
-function optimisticMessage(draft: Draft, viewer: Viewer): SendMessageData['sendMessage'] {
-  return {
-    __typename: 'Message',
-    id: optimisticMessageId(draft.clientMessageId),
-    clientMessageId: draft.clientMessageId,
-    content: draft.content,
-    createdAt: draft.createdAt,
-    readAt: null,
-    sender: { __typename: 'User', id: viewer.id, username: viewer.username, displayName: viewer.displayName },
-  } as unknown as SendMessageData['sendMessage'];
-}
-
 export interface SendApi {
-  /** Send trimmed content; returns false (and does nothing) when it is empty. */
+  /** Queue trimmed content; returns false (and does nothing) when it is empty. */
   send(content: string): boolean;
+  /** Send a failed message again, with its original clientMessageId. */
   retry(clientMessageId: string): void;
-  failed: FailedSend[];
+  /** Give up on a failed message. */
+  discard(clientMessageId: string): void;
+  /** This conversation's unacknowledged messages, oldest first. */
+  outbox: OutboxEntry[];
 }
 
-export function useSendMessage(peerId: string): SendApi {
-  const viewer = useViewer();
-  const [mutate] = useMutation(SendMessageMutation);
-  const failed = useFailedSends(peerId);
-
-  const dispatch = useCallback(
-    async (draft: Draft) => {
-      try {
-        await mutate({
-          variables: { recipientId: peerId, content: draft.content, clientMessageId: draft.clientMessageId },
-          optimisticResponse: { sendMessage: optimisticMessage(draft, viewer) },
-          // Runs for the optimistic result (pending bubble) and again for the real one.
-          update(cache, { data }) {
-            if (data) appendMessageToConversation(cache, peerId, data.sendMessage);
-          },
-        });
-        failedSends.remove(peerId, draft.clientMessageId);
-      } catch (error) {
-        failedSends.add({ ...draft, peerId, error: describeError(error) });
-      }
-    },
-    [mutate, peerId, viewer],
-  );
+export function useSendMessage(viewerId: string, peerId: string): SendApi {
+  const outbox = useOutboxEntries(viewerId, peerId);
 
   const send = useCallback(
     (raw: string) => {
       const content = raw.trim();
       if (!content) return false;
-      void dispatch({ clientMessageId: newClientMessageId(), content, createdAt: new Date().toISOString() });
+      outboxFor(viewerId).add({
+        clientMessageId: newClientMessageId(),
+        recipientId: peerId,
+        content,
+        createdAt: new Date().toISOString(),
+      });
       return true;
     },
-    [dispatch],
+    [viewerId, peerId],
   );
 
-  const retry = useCallback(
-    (clientMessageId: string) => {
-      const entry = failedSends.get(peerId, clientMessageId);
-      if (!entry) return;
-      failedSends.remove(peerId, clientMessageId);
-      // Same clientMessageId: if the first attempt did reach the server, it dedupes.
-      void dispatch({ clientMessageId, content: entry.content, createdAt: new Date().toISOString() });
-    },
-    [dispatch, peerId],
-  );
+  const retry = useCallback((id: string) => outboxFor(viewerId).retry(id), [viewerId]);
+  const discard = useCallback((id: string) => outboxFor(viewerId).remove(id), [viewerId]);
 
-  return { send, retry, failed };
+  return { send, retry, discard, outbox };
 }

@@ -22,9 +22,9 @@ type Documents = {
     "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.ChatHistoryDocument,
     "\n  fragment MessageBubble_message on Message {\n    id\n    content\n    createdAt\n    readAt\n  }\n": typeof types.MessageBubble_MessageFragmentDoc,
     "\n  fragment MessageList_message on Message {\n    id\n    clientMessageId\n    createdAt\n    sender {\n      id\n    }\n    ...MessageBubble_message\n  }\n": typeof types.MessageList_MessageFragmentDoc,
+    "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      clientMessageId\n      ...ConversationView_message\n    }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n": typeof types.MarkReadDocument,
-    "\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": typeof types.MessageAddedDocument,
-    "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": typeof types.MessageAddedDocument,
     "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n": typeof types.UserListItem_UserFragmentDoc,
     "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n": typeof types.SearchUsersDocument,
 };
@@ -37,9 +37,9 @@ const documents: Documents = {
     "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.ChatHistoryDocument,
     "\n  fragment MessageBubble_message on Message {\n    id\n    content\n    createdAt\n    readAt\n  }\n": types.MessageBubble_MessageFragmentDoc,
     "\n  fragment MessageList_message on Message {\n    id\n    clientMessageId\n    createdAt\n    sender {\n      id\n    }\n    ...MessageBubble_message\n  }\n": types.MessageList_MessageFragmentDoc,
+    "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      clientMessageId\n      ...ConversationView_message\n    }\n  }\n": types.SendMessageDocument,
     "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n": types.MarkReadDocument,
-    "\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": types.MessageAddedDocument,
-    "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n": types.SendMessageDocument,
+    "\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": types.MessageAddedDocument,
     "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n": types.UserListItem_UserFragmentDoc,
     "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n": types.SearchUsersDocument,
 };
@@ -93,15 +93,15 @@ export function graphql(source: "\n  fragment MessageList_message on Message {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      clientMessageId\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      clientMessageId\n      ...ConversationView_message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n"): (typeof documents)["\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($withUserId: ID) {\n    messageAdded(withUserId: $withUserId) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      ...ConversationView_message\n    }\n  }\n"];
+export function graphql(source: "\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,15 +1,8 @@
-/** Messages that exist only in Apollo's optimistic layer carry this id prefix. */
-export const OPTIMISTIC_ID_PREFIX = 'optimistic:';
-
-export function optimisticMessageId(clientMessageId: string): string {
-  return `${OPTIMISTIC_ID_PREFIX}${clientMessageId}`;
-}
-
-export function isOptimisticId(id: string): boolean {
-  return id.startsWith(OPTIMISTIC_ID_PREFIX);
-}
-
-/** crypto.randomUUID only exists in secure contexts (https, localhost). */
+/**
+ * A new id for a message the user writes; it stays with the message through
+ * every retry so the server can recognise a resend. crypto.randomUUID only
+ * exists in secure contexts (https, localhost), hence the fallback.
+ */
 export function newClientMessageId(): string {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));

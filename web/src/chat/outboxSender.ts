@@ -1,0 +1,194 @@
+import type { ApolloClient } from '@apollo/client';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { describeError } from '../app/errors';
+import { graphql } from '../gql';
+import { appendMessageToConversation } from './conversationCache';
+import type { Outbox, OutboxEntry } from './outbox';
+
+export const SendMessageMutation = graphql(`
+  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {
+    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {
+      id
+      clientMessageId
+      ...ConversationView_message
+    }
+  }
+`);
+
+/** The server will give the same answer however often we ask: stop and show it. */
+const PERMANENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+]);
+
+/**
+ * Permanent: the request itself is wrong (bad input, unknown recipient, not
+ * allowed). Everything else — network failures, timeouts, SERVICE_UNAVAILABLE,
+ * internal errors, an expired session (the user logs in again) — may succeed
+ * later with the same clientMessageId.
+ */
+export function isPermanentSendError(error: unknown): boolean {
+  if (!CombinedGraphQLErrors.is(error)) return false;
+  return error.errors.some((e) => PERMANENT_CODES.has(String(e.extensions?.code ?? '')));
+}
+
+export class SendTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`No answer from the server within ${Math.round(ms / 1000)} s.`);
+    this.name = 'SendTimeoutError';
+  }
+}
+
+/** 1 s, 2 s, 4 s … capped at 30 s, with jitter so many clients do not retry in step. */
+export function retryDelay(attempts: number, random = Math.random): number {
+  const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base / 2 + random() * (base / 2));
+}
+
+export interface OutboxSenderOptions {
+  timeoutMs?: number;
+  retryDelay?: (attempts: number) => number;
+}
+
+// Shared by every sender on the page (StrictMode mounts effects twice): one
+// request per clientMessageId at a time.
+const inFlight = new Set<string>();
+
+/**
+ * Delivers the outbox: oldest first, one at a time, so messages reach the
+ * server in the order they were written. A retryable failure stops the round
+ * (later messages must not overtake it) and schedules the next one with
+ * backoff; `flush()` starts a round at once (app start, socket reconnected,
+ * browser online, a new message or a Retry).
+ */
+export class OutboxSender {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  /** Pending entries this sender has already picked up; new ones trigger a round. */
+  private seen = new Set<string>();
+  private unsubscribe: () => void;
+  /** This sender's requests on the wire, aborted by stop(). */
+  private requests = new Set<AbortController>();
+
+  constructor(
+    private readonly client: ApolloClient,
+    private readonly outbox: Outbox,
+    private readonly options: OutboxSenderOptions = {},
+  ) {
+    this.unsubscribe = outbox.subscribe(() => this.onOutboxChange());
+  }
+
+  /** Starts a delivery round now (or right after the current one). */
+  flush = (): void => {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.round();
+  };
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+    this.requests.forEach((r) => r.abort());
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private onOutboxChange(): void {
+    const fresh = this.outbox.pending().filter((e) => !this.seen.has(e.clientMessageId));
+    for (const id of [...this.seen]) {
+      if (this.outbox.get(id)?.status !== 'pending') this.seen.delete(id);
+    }
+    if (fresh.length > 0) this.flush();
+  }
+
+  private async round(): Promise<void> {
+    this.running = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      do {
+        this.again = false;
+        const queue = this.outbox.pending();
+        queue.forEach((e) => this.seen.add(e.clientMessageId));
+        for (const entry of queue) {
+          if (this.stopped) return;
+          // Acknowledged (messageAdded), discarded or failed since the round began.
+          if (this.outbox.get(entry.clientMessageId)?.status !== 'pending') continue;
+          const outcome = await this.deliver(entry);
+          if (outcome === 'retry') {
+            const attempts = this.outbox.get(entry.clientMessageId)?.attempts ?? 1;
+            const wait = (this.options.retryDelay ?? retryDelay)(attempts);
+            this.timer = setTimeout(this.flush, wait);
+            break;
+          }
+        }
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<'sent' | 'failed' | 'retry'> {
+    const id = entry.clientMessageId;
+    // Another sender has it on the wire; treat like a retryable wait.
+    if (inFlight.has(id)) return 'retry';
+    inFlight.add(id);
+    try {
+      await this.mutate(entry);
+      this.outbox.remove(id);
+      return 'sent';
+    } catch (error) {
+      if (this.stopped) return 'retry'; // aborted by stop(): the entry stays as it was
+      const current = this.outbox.get(id);
+      if (!current) return 'sent'; // acknowledged meanwhile (e.g. via messageAdded) or discarded
+      const reason = describeError(error);
+      if (isPermanentSendError(error)) {
+        this.outbox.update(id, { status: 'failed', attempts: current.attempts + 1, error: reason });
+        return 'failed';
+      }
+      this.outbox.update(id, { attempts: current.attempts + 1, error: reason });
+      return 'retry';
+    } finally {
+      inFlight.delete(id);
+    }
+  }
+
+  private mutate(entry: OutboxEntry): Promise<unknown> {
+    const timeoutMs = this.options.timeoutMs ?? 15_000;
+    const abort = new AbortController();
+    this.requests.add(abort);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new SendTimeoutError(timeoutMs));
+      }, timeoutMs);
+    });
+    const request = this.client.mutate({
+      mutation: SendMessageMutation,
+      variables: { recipientId: entry.recipientId, content: entry.content, clientMessageId: entry.clientMessageId },
+      context: { fetchOptions: { signal: abort.signal } },
+      update(cache, { data }) {
+        // Into the conversation first, then out of the outbox: the UI hides an
+        // outbox entry as soon as its message is in the conversation, so the
+        // message is never shown twice nor missing for a frame.
+        if (data) appendMessageToConversation(cache, entry.recipientId, data.sendMessage);
+      },
+    });
+    const aborted = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener('abort', () => reject(new Error('Sending was cancelled.')));
+    });
+    return Promise.race([request, timeout, aborted]).finally(() => {
+      clearTimeout(timer);
+      this.requests.delete(abort);
+    });
+  }
+}
