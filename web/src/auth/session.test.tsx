@@ -12,6 +12,7 @@ import { ALICE, BOB } from '../test/fixtures';
 import { SearchUsersQuery } from '../users/UserSearch';
 import { LogInMutation } from './LoginPage';
 import { MeQuery, SessionProvider } from './session';
+import { outboxFor, outboxStorageKey } from '../chat/outbox';
 import { tokenStore } from './tokenStore';
 
 function renderApp(mocks: MockLink.MockedResponse[]) {
@@ -93,4 +94,32 @@ it('shows the server’s message when the credentials are wrong, and keeps the u
   await user.click(screen.getByRole('button', { name: 'Log in' }));
   expect(await screen.findByRole('alert')).toHaveTextContent('Wrong username or password.');
   expect(screen.queryByText(/session has expired/)).not.toBeInTheDocument();
+});
+
+it('opens the chat with the saved viewer when the server cannot be reached after a reload; logging out forgets it and the outbox', async () => {
+  window.localStorage.setItem('parley.token', 'good-token');
+  window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
+  window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([
+    { clientMessageId: 'c-1', recipientId: BOB.id, content: 'unsent', createdAt: '2026-11-25T10:00:00.000Z', attempts: 1, status: 'pending' },
+  ]));
+  outboxFor(ALICE.id).reload();
+  tokenStore.reload();
+
+  renderApp([{ request: { query: MeQuery }, error: new TypeError('Failed to fetch') }]);
+
+  expect(await screen.findByText('Alice Archer')).toBeInTheDocument();
+  expect(screen.queryByText(/Could not reach parley/)).not.toBeInTheDocument();
+
+  await userEvent.setup().click(screen.getByRole('button', { name: 'Log out' }));
+  expect(await screen.findByRole('button', { name: 'Log in' })).toBeInTheDocument();
+  expect(window.localStorage.getItem('parley.viewer')).toBeNull();
+  expect(window.localStorage.getItem(outboxStorageKey(ALICE.id))).toBeNull();
+});
+
+it('does not use a viewer saved for another token', async () => {
+  window.localStorage.setItem('parley.token', 'other-token');
+  window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
+  tokenStore.reload();
+  renderApp([{ request: { query: MeQuery }, error: new TypeError('Failed to fetch') }]);
+  expect(await screen.findByText(/Could not reach parley/)).toBeInTheDocument();
 });

@@ -2,6 +2,7 @@ import { useApolloClient, useQuery } from '@apollo/client/react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { graphql } from '../gql';
 import type { MeQuery as MeQueryData } from '../gql/graphql';
+import { savedViewer } from './savedViewer';
 import { tokenStore, type LogoutReason } from './tokenStore';
 
 // The signed-in user, as the rest of the app needs it (id for "is this mine",
@@ -52,6 +53,7 @@ export function SessionProvider({
         setReason(why);
         if (next === null) {
           // Nothing of the previous user may survive a logout.
+          savedViewer.clear();
           void client.clearStore();
         }
         onTokenChange?.();
@@ -60,7 +62,13 @@ export function SessionProvider({
   );
 
   const me = useQuery(MeQuery, { skip: !token, fetchPolicy: 'cache-first' });
-  const viewer = me.data?.me ?? null;
+  const confirmed = me.data?.me ?? null;
+  // Until (or if, when offline) the server answers, trust the last answer for this token.
+  const viewer = useMemo(() => confirmed ?? savedViewer.get(token), [confirmed, token]);
+
+  useEffect(() => {
+    if (token && confirmed) savedViewer.set(token, confirmed);
+  }, [token, confirmed]);
 
   // A token the server no longer recognises answers `me: null`.
   useEffect(() => {

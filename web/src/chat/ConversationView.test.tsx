@@ -346,3 +346,30 @@ describe('ConversationView — live messages', () => {
     expect(bubbles().map((b) => b.querySelector('.bubble__content')!.textContent)).toEqual(['Message 1', 'Hi Alice, live!']);
   });
 });
+
+describe('ConversationView — catching up with after', () => {
+  it('subscribes to its conversation after the newest cursor it holds, and slots replayed messages in order', async () => {
+    const { subscriptions } = renderWithApollo(<Conversation />, {
+      mocks: [historyMock([message(1, BOB, { readAt: 'x' }), message(2, ALICE)])],
+    });
+    const subscribed: Array<Record<string, unknown>> = [];
+    subscriptions.onSetup(() => subscribed.push({ ...subscriptions.operation!.variables }));
+    await screen.findByText('Message 2');
+    await waitFor(() => expect(subscribed).toEqual([{ withUserId: BOB.id, after: 'c-m2' }]));
+
+    // A live message (no cursor known) does not move `after`: no resubscription.
+    const fromBob = (n: number) => ({ ...message(n, BOB, { readAt: 'x' }), recipient: { __typename: 'User', id: ALICE.id } });
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(5) } } }));
+    await screen.findByText('Message 5');
+    // The replay after a reconnect: one we hold, then two we missed — one of
+    // them older than the live message above.
+    const mine2 = { ...message(2, ALICE), recipient: { __typename: 'User', id: BOB.id } };
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: mine2 } } }));
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(3) } } }));
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(5) } } }));
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(6) } } }));
+    await screen.findByText('Message 6');
+    expect(bubbleTexts()).toEqual(['Message 1', 'Message 2', 'Message 3', 'Message 5', 'Message 6']);
+    expect(subscribed).toHaveLength(1);
+  });
+});
