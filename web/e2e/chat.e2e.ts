@@ -208,20 +208,21 @@ describe('parley in a real browser', () => {
     await visibleConnection(pageB).filter({ hasText: 'Reconnecting…' }).waitFor();
     await shot(pageB, 'phone-b-reconnecting');
 
-    // A send that cannot reach the server is marked failed, with a retry action.
+    // A send that cannot reach the server stays pending (in the outbox) …
     await composer(pageA).fill('Sent while offline');
     await composer(pageA).press('Enter');
-    await waitFor('the offline send to be marked failed', async () =>
-      (await bubble(pageA, 'Sent while offline').getAttribute('data-status')) === 'failed',
+    await waitFor('the offline send to be waiting for the server', async () =>
+      ((await bubble(pageA, 'Sent while offline').textContent()) ?? '').includes('Waiting to send'),
     );
-    await shot(pageA, 'desktop-a-failed-send');
+    expect(await bubble(pageA, 'Sent while offline').getAttribute('data-status')).toBe('pending');
+    await shot(pageA, 'desktop-a-waiting-to-send');
 
     await server.relaunch();
     await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
     await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
 
-    await pageA.getByRole('button', { name: 'Retry sending message' }).click();
-    await waitFor('the retried send to be acknowledged', async () =>
+    // … and is delivered by itself once the server is back.
+    await waitFor('the queued send to be acknowledged', async () =>
       ['sent', 'read'].includes((await bubble(pageA, 'Sent while offline').getAttribute('data-status')) ?? ''),
     );
     await bubble(pageB, 'Sent while offline').waitFor({ timeout: 10_000 });

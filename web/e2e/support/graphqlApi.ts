@@ -32,3 +32,23 @@ export async function sendMessage(url: string, token: string, recipientId: strin
     token,
   );
 }
+
+export async function signUp(url: string, username: string, password: string, displayName: string) {
+  const data = await gql<{ signUp: { token: string; user: { id: string } } }>(
+    url,
+    'mutation ($u: String!, $p: String!, $d: String) { signUp(username: $u, password: $p, displayName: $d) { token user { id } } }',
+    { u: username, p: password, d: displayName },
+  );
+  return data.signUp;
+}
+
+/** Every message of a conversation as the server stores it, oldest first. */
+export async function conversation(url: string, token: string, withUserId: string) {
+  const data = await gql<{ chatHistory: { edges: Array<{ node: { id: string; content: string } }> } }>(
+    url,
+    'query ($w: ID!) { chatHistory(withUserId: $w, last: 100) { edges { node { id content } } } }',
+    { w: withUserId },
+    token,
+  );
+  return data.chatHistory.edges.map((e) => e.node);
+}

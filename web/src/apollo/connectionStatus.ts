@@ -2,8 +2,8 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * Live state of the graphql-ws socket, fed by the ws link's event handlers and
- * read by the UI (ConnectionBadge) and by the conversation, which refetches the
- * newest page after a reconnect to pick up anything missed while offline.
+ * read by the UI (ConnectionBadge), the outbox (resend on reconnect) and the
+ * conversation (load the page it could not load while offline).
  */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
@@ -12,13 +12,17 @@ const listeners = new Set<Listener>();
 let status: ConnectionStatus = 'idle';
 /** Increments on every successful (re)connection after the first. */
 let reconnects = 0;
+/** Increments on every successful connection, the first one included. */
+let connections = 0;
 let everConnected = false;
 
 export const connectionStatus = {
   get: () => status,
   reconnectCount: () => reconnects,
+  connectionCount: () => connections,
   set(next: ConnectionStatus) {
-    if (next === 'connected') {
+    if (next === 'connected' && status !== 'connected') {
+      connections += 1;
       if (everConnected) reconnects += 1;
       everConnected = true;
     }
@@ -45,11 +49,11 @@ export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(connectionStatus.subscribe, connectionStatus.get, connectionStatus.get);
 }
 
-/** Number of reconnections so far; changes trigger a catch-up refetch. */
-export function useReconnectCount(): number {
+/** Number of successful connections so far (a change means: the server is reachable again). */
+export function useConnectionCount(): number {
   return useSyncExternalStore(
     connectionStatus.subscribe,
-    connectionStatus.reconnectCount,
-    connectionStatus.reconnectCount,
+    connectionStatus.connectionCount,
+    connectionStatus.connectionCount,
   );
 }

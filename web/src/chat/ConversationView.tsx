@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useReconnectCount } from '../apollo/connectionStatus';
+import { useConnectionCount } from '../apollo/connectionStatus';
 import { describeError } from '../app/errors';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
@@ -80,14 +80,15 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   const after = newestServerCursor(edges);
   useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !data });
 
-  // Without a cursor (the page never loaded, or the conversation was empty),
-  // a reconnect cannot be caught up by replay: fetch the newest page instead.
-  const reconnects = useReconnectCount();
-  const reconnectsAtMount = useRef(reconnects);
+  // Without a cursor (the page could not be loaded, e.g. after an offline
+  // reload, or the conversation was empty) there is nothing to resume from:
+  // once the socket is up again, fetch the newest page instead.
+  const connections = useConnectionCount();
+  const connectionsAtMount = useRef(connections);
   useEffect(() => {
-    if (reconnects !== reconnectsAtMount.current && !after) void refetch().catch(() => undefined);
-    // Deliberately not on `after` changes: only a reconnect calls for this.
-  }, [reconnects, refetch]);
+    if (connections !== connectionsAtMount.current && !after) void refetch().catch(() => undefined);
+    // Deliberately not on `after` changes: only a (re)connection calls for this.
+  }, [connections, refetch]);
 
   useEffect(() => {
     setOlderError(null);

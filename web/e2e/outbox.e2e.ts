@@ -1,0 +1,232 @@
+/**
+ * Issue 4 in a real browser against the real server:
+ *  - A sends while the server is down → pending; A reloads (server still down)
+ *    → still pending on screen; the server returns → delivered, B sees it once,
+ *    the history holds it once.
+ *  - B's conversation stays open while the server restarts and A sends through
+ *    the API while B is disconnected → B catches up (messageAdded with `after`)
+ *    and shows every message once, in order, without reloading.
+ * Screenshots: test-results/e2e/outbox-*.png
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startAppHost, type AppHost } from './support/appHost';
+import { launchChromium } from './support/browser';
+import { conversation, gql, signUp } from './support/graphqlApi';
+import { RESULTS_DIR } from './support/paths';
+import { startServer, type RunningServer } from './support/server';
+
+const PASSWORD = 'correct horse battery';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const QUEUED = 'Written while the server was down';
+const DURING_RESTART = Array.from({ length: 5 }, (_, i) => `During the restart ${i + 1}`);
+
+let server: RunningServer;
+/** A loads the app from here (a static host in front of the API), B from the API server itself. */
+let appHost: AppHost;
+let browser: Browser;
+let contextA: BrowserContext;
+let contextB: BrowserContext;
+let pageA: Page; // Ada, desktop
+let pageB: Page; // Ben, phone
+let ada: { token: string; user: { id: string } };
+let ben: { token: string; user: { id: string } };
+const pageErrors: string[] = [];
+/** While true, B's WebSocket connections are refused (B stays disconnected). */
+let blockB = false;
+/** graphql-ws frames B sent, oldest first. */
+const framesFromB: Array<{ at: number; frame: { type: string; payload?: { variables?: Record<string, unknown> } } }> = [];
+let brokenAt: string | null = null;
+
+function step(name: string, fn: () => Promise<void>, timeout?: number) {
+  it(name, async () => {
+    if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
+    try {
+      await fn();
+    } catch (error) {
+      brokenAt = name;
+      await shot(pageA, 'outbox-failure-a').catch(() => undefined);
+      await shot(pageB, 'outbox-failure-b').catch(() => undefined);
+      throw error;
+    }
+  }, timeout);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) });
+const bubbles = (page: Page) => page.locator('[data-testid="message"]');
+const bubble = (page: Page, text: string) => bubbles(page).filter({ hasText: text });
+const texts = (page: Page) => page.locator('[data-testid="message"] .bubble__content').allTextContents();
+const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
+const visibleConnection = (page: Page): Locator => page.locator('.connection:visible');
+const status = (page: Page, text: string) => bubble(page, text).getAttribute('data-status');
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function watchErrors(page: Page, who: string) {
+  page.on('pageerror', (e) => pageErrors.push(`${who}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`${who} console: ${m.text()}`);
+  });
+}
+
+/** Signed in by token (the UI sign-up is covered in chat.e2e.ts), conversation open. */
+async function openSignedIn(page: Page, origin: string, token: string, peerId: string) {
+  await page.goto(origin);
+  await page.evaluate((t) => window.localStorage.setItem('parley.token', t), token);
+  await page.goto(`${origin}/#/chat/${peerId}`);
+  await page.reload(); // a hash change alone does not start the app again
+  await page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet')).first().waitFor();
+  await visibleConnection(page).filter({ hasText: 'Live' }).waitFor();
+}
+
+beforeAll(async () => {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  server = await startServer();
+  browser = await launchChromium();
+  contextA = await browser.newContext({ viewport: DESKTOP });
+  contextB = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  contextA.setDefaultTimeout(15_000);
+  contextB.setDefaultTimeout(15_000);
+  // A reloads while the API is down: its app comes from a static host.
+  appHost = await startAppHost(server.url);
+  pageA = await contextA.newPage();
+  pageB = await contextB.newPage();
+  watchErrors(pageA, 'A');
+  watchErrors(pageB, 'B');
+  await pageB.routeWebSocket(/\/graphql$/, (ws) => {
+    if (blockB) {
+      void ws.close({ code: 1012, reason: 'test: server not reachable for B' });
+      return;
+    }
+    const toServer = ws.connectToServer();
+    ws.onMessage((message) => {
+      framesFromB.push({ at: Date.now(), frame: JSON.parse(String(message)) });
+      toServer.send(message);
+    });
+    toServer.onMessage((message) => ws.send(message));
+  });
+
+  ada = await signUp(server.url, 'ada', PASSWORD, 'Ada Lovelace');
+  ben = await signUp(server.url, 'ben', PASSWORD, 'Ben Franklin');
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await appHost?.close();
+  await server?.stop();
+  if (pageErrors.length) console.warn('Browser console errors (connection refusals are expected during outages):\n' + pageErrors.join('\n'));
+});
+
+describe('outbox and catch-up in a real browser', () => {
+  step('A and B have their conversation open', async () => {
+    await gql(server.url, 'mutation ($r: ID!) { sendMessage(recipientId: $r, content: "Hi Ben") { id } }', { r: ben.user.id }, ada.token);
+    await openSignedIn(pageA, appHost.url, ada.token, ben.user.id);
+    await openSignedIn(pageB, server.url, ben.token, ada.user.id);
+    await bubble(pageA, 'Hi Ben').waitFor();
+    await bubble(pageB, 'Hi Ben').waitFor();
+    await pageB.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+  });
+
+  step('A sends while the server is stopped: the message is kept as pending, not failed', async () => {
+    await server.halt();
+    await visibleConnection(pageA).filter({ hasText: 'Reconnecting…' }).waitFor();
+
+    await composer(pageA).fill(QUEUED);
+    await composer(pageA).press('Enter');
+    await waitFor('the first attempt to fail', async () =>
+      ((await bubble(pageA, QUEUED).textContent()) ?? '').includes('Waiting to send'),
+    );
+    await sleep(1500); // a retry or two later: still pending, no Retry button
+    expect(await status(pageA, QUEUED)).toBe('pending');
+    expect(await pageA.getByRole('button', { name: 'Retry sending message' }).count()).toBe(0);
+    const stored = await pageA.evaluate((id) => window.localStorage.getItem(`parley.outbox.${id}`), ada.user.id);
+    expect(JSON.parse(stored ?? '[]')).toEqual([expect.objectContaining({ content: QUEUED, status: 'pending' })]);
+  });
+
+  step('A reloads while the server is still down: the pending message is still shown', async () => {
+    await pageA.reload();
+    await bubble(pageA, QUEUED).waitFor();
+    expect(await status(pageA, QUEUED)).toBe('pending');
+    expect(await bubble(pageA, QUEUED).count()).toBe(1);
+    await visibleConnection(pageA).filter({ hasText: /Connecting…|Reconnecting…/ }).waitFor();
+    await shot(pageA, 'outbox-desktop-pending-after-reload');
+    await pageA.setViewportSize(PHONE);
+    await bubble(pageA, QUEUED).scrollIntoViewIfNeeded();
+    await shot(pageA, 'outbox-phone-pending-after-reload');
+    await pageA.setViewportSize(DESKTOP);
+  });
+
+  step('the server comes back: the message is delivered, B sees it exactly once, the history has it once', async () => {
+    await server.relaunch();
+    await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await waitFor('A’s queued message to be acknowledged', async () => ['sent', 'read'].includes((await status(pageA, QUEUED)) ?? ''), 30_000);
+    await bubble(pageB, QUEUED).waitFor({ timeout: 30_000 });
+    // The earlier messages loaded too (A's page could not load them while offline).
+    await bubble(pageA, 'Hi Ben').waitFor();
+
+    await sleep(2000); // time for a duplicate to show up, if there were one
+    expect(await texts(pageB)).toEqual(['Hi Ben', QUEUED]);
+    expect(await texts(pageA)).toEqual(['Hi Ben', QUEUED]);
+    const history = await conversation(server.url, ada.token, ben.user.id);
+    expect(history.map((m) => m.content)).toEqual(['Hi Ben', QUEUED]);
+    const stored = await pageA.evaluate((id) => window.localStorage.getItem(`parley.outbox.${id}`), ada.user.id);
+    expect(stored).toBeNull();
+    await shot(pageA, 'outbox-desktop-delivered');
+  });
+
+  step('B stays open through a restart; messages A sends meanwhile arrive once each, in order, without a reload', async () => {
+    await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    blockB = true;
+    await server.halt();
+    await visibleConnection(pageB).filter({ hasText: 'Reconnecting…' }).waitFor();
+    await server.relaunch();
+
+    // B is still disconnected while A sends through the API.
+    for (const content of DURING_RESTART) {
+      await gql(server.url, 'mutation ($r: ID!, $c: String!) { sendMessage(recipientId: $r, content: $c) { id } }', { r: ben.user.id, c: content }, ada.token);
+    }
+    expect(await visibleConnection(pageB).getAttribute('data-status')).not.toBe('connected');
+    expect(await bubbles(pageB).filter({ hasText: 'During the restart' }).count()).toBe(0);
+    await shot(pageB, 'outbox-phone-b-disconnected');
+
+    const unblockedAt = Date.now();
+    blockB = false;
+    await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await bubble(pageB, DURING_RESTART.at(-1)!).waitFor({ timeout: 15_000 });
+    await sleep(1500);
+    expect(await texts(pageB)).toEqual(['Hi Ben', QUEUED, ...DURING_RESTART]);
+    expect(await pageB.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    await shot(pageB, 'outbox-phone-b-caught-up');
+
+    // It caught up by resubscribing after a cursor, not by chance: the
+    // conversation's subscription went out again with `after`.
+    const resubscribed = framesFromB.filter(
+      (f) => f.at >= unblockedAt && f.frame.type === 'subscribe' && f.frame.payload?.variables?.withUserId === ada.user.id,
+    );
+    expect(resubscribed.length).toBeGreaterThanOrEqual(1);
+    expect(resubscribed.every((f) => typeof f.frame.payload?.variables?.after === 'string')).toBe(true);
+
+    // Live messages keep flowing after the catch-up.
+    await composer(pageA).fill('And now live again');
+    await composer(pageA).press('Enter');
+    await bubble(pageB, 'And now live again').waitFor({ timeout: 10_000 });
+    expect(await bubble(pageB, 'And now live again').count()).toBe(1);
+  });
+
+  step('no uncaught errors in either page', async () => {
+    const unexpected = pageErrors.filter(
+      (e) => !/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/.test(e),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
