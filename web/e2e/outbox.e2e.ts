@@ -171,8 +171,10 @@ describe('outbox and catch-up in a real browser', () => {
     await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
     await waitFor('A’s queued message to be acknowledged', async () => ['sent', 'read'].includes((await status(pageA, QUEUED)) ?? ''), 30_000);
     await bubble(pageB, QUEUED).waitFor({ timeout: 30_000 });
-    // The earlier messages loaded too (A's page could not load them while offline).
+    // What A's page could not load while offline loads now: the earlier
+    // messages, and the people list (which names the peer in the header).
     await bubble(pageA, 'Hi Ben').waitFor();
+    await pageA.getByRole('heading', { name: 'Ben Franklin' }).waitFor();
 
     await sleep(2000); // time for a duplicate to show up, if there were one
     expect(await texts(pageB)).toEqual(['Hi Ben', QUEUED]);

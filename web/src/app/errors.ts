@@ -1,4 +1,4 @@
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
 
 /** A human sentence for an Apollo error (GraphQL message or a network failure). */
 export function describeError(error: unknown): string {
@@ -7,6 +7,10 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof Error && /fetch|network/i.test(error.message)) {
     return 'Cannot reach the server. Check your connection and try again.';
+  }
+  // A gateway or proxy answering for a server that is down or restarting.
+  if (ServerError.is(error) && error.statusCode >= 502 && error.statusCode <= 504) {
+    return 'The server is not available right now.';
   }
   return error instanceof Error ? error.message : 'Something went wrong.';
 }

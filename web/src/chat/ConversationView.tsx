@@ -149,7 +149,9 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
       <ConversationHeader peerId={peerId} onBack={props.onBack} />
       {error && (data || outbox.length > 0) && (
         <p className="banner banner--error" role="alert">
-          {data ? 'Showing saved messages — could not refresh' : 'Could not load this conversation'}: {describeError(error)}
+          {data
+            ? `Showing saved messages — could not refresh: ${describeError(error)}`
+            : `Could not load this conversation: ${describeError(error)} Unsent messages will be sent once the server is reachable.`}
         </p>
       )}
       <div className="conversation__body">{body}</div>

@@ -1,5 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useDeferredValue, useEffect, useId, useState } from 'react';
+import { useConnectionCount } from '../apollo/connectionStatus';
 import { describeError } from '../app/errors';
 import { graphql } from '../gql';
 import { UserListItem } from './UserListItem';
@@ -46,6 +47,14 @@ export function UserSearch(props: { viewerId: string; activePeerId?: string; onO
     window.addEventListener('focus', onFocus);
     return () => window.removeEventListener('focus', onFocus);
   }, [refetch]);
+
+  // A list that could not load (e.g. started offline) loads once the server is reachable again.
+  const connections = useConnectionCount();
+  const failed = !!error && !shown;
+  useEffect(() => {
+    if (failed) void refetch().catch(() => undefined);
+    // Only when a connection comes up, not whenever the error changes.
+  }, [connections, refetch]);
   const people = (shown?.users.edges ?? []).filter((e) => e.node.id !== props.viewerId);
 
   return (
