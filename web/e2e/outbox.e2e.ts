@@ -158,6 +158,7 @@ describe('outbox and catch-up in a real browser', () => {
     await bubble(pageA, QUEUED).waitFor();
     expect(await status(pageA, QUEUED)).toBe('pending');
     expect(await bubble(pageA, QUEUED).count()).toBe(1);
+    await pageA.getByRole('heading', { name: 'Ben Franklin' }).waitFor(); // remembered on this device
     await visibleConnection(pageA).filter({ hasText: /Connecting…|Reconnecting…/ }).waitFor();
     await shot(pageA, 'outbox-desktop-pending-after-reload');
     await pageA.setViewportSize(PHONE);

@@ -102,6 +102,7 @@ it('opens the chat with the saved viewer when the server cannot be reached after
   window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([
     { clientMessageId: 'c-1', recipientId: BOB.id, content: 'unsent', createdAt: '2026-11-25T10:00:00.000Z', attempts: 1, status: 'pending' },
   ]));
+  window.localStorage.setItem('parley.peers', JSON.stringify({ [BOB.id]: { username: 'bob', displayName: 'Bob Baker' } }));
   outboxFor(ALICE.id).reload();
   tokenStore.reload();
 
@@ -114,6 +115,7 @@ it('opens the chat with the saved viewer when the server cannot be reached after
   expect(await screen.findByRole('button', { name: 'Log in' })).toBeInTheDocument();
   expect(window.localStorage.getItem('parley.viewer')).toBeNull();
   expect(window.localStorage.getItem(outboxStorageKey(ALICE.id))).toBeNull();
+  expect(window.localStorage.getItem('parley.peers')).toBeNull();
 });
 
 it('does not use a viewer saved for another token', async () => {

@@ -5,6 +5,7 @@ import { UserSearch } from '../users/UserSearch';
 import { ConnectionBadge } from './ConnectionBadge';
 import { ConversationView } from './ConversationView';
 import { outboxFor } from './outbox';
+import { peerNames } from './peerNames';
 import { useMessageAddedSubscription } from './useMessageAddedSubscription';
 import { useOutboxDelivery } from './useOutboxDelivery';
 
@@ -26,8 +27,9 @@ export function ChatShell() {
   useOutboxDelivery(viewer.id);
 
   const logOut = () => {
-    // Unsent messages belong to this user's session on this device: drop them.
+    // Unsent messages and remembered names belong to this user's session on this device.
     outboxFor(viewer.id).clear();
+    peerNames.clear();
     signOut();
   };
 

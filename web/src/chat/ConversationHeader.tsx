@@ -1,7 +1,9 @@
 import { useFragment } from '@apollo/client/react';
+import { useEffect } from 'react';
 import { Avatar } from '../app/Avatar';
 import { graphql } from '../gql';
 import { ConnectionBadge } from './ConnectionBadge';
+import { peerNames, type PeerName } from './peerNames';
 
 export const ConversationHeader_user = graphql(`
   fragment ConversationHeader_user on User {
@@ -13,14 +15,21 @@ export const ConversationHeader_user = graphql(`
 
 /**
  * The peer is read from the cache by identity (User:<id>), filled by the people
- * list or by the conversation's messages; after a cold reload of an empty
- * conversation it may be unknown, hence the fallbacks.
+ * list or by the conversation's messages, else from the names remembered on
+ * this device (a reload while offline); it may still be unknown after a cold
+ * reload of an empty conversation, hence the fallbacks.
  */
+function usePeer(peerId: string): Partial<PeerName> | undefined {
+  const { data } = useFragment({ fragment: ConversationHeader_user, from: { __typename: 'User', id: peerId } });
+  const known = data?.displayName ? { username: data.username, displayName: data.displayName } : undefined;
+  useEffect(() => {
+    if (known?.username && known.displayName) peerNames.remember(peerId, { username: known.username, displayName: known.displayName });
+  }, [peerId, known?.username, known?.displayName]);
+  return known ?? peerNames.get(peerId);
+}
+
 export function ConversationHeader(props: { peerId: string; onBack(): void }) {
-  const { data } = useFragment({
-    fragment: ConversationHeader_user,
-    from: { __typename: 'User', id: props.peerId },
-  });
+  const data = usePeer(props.peerId);
   const name = data?.displayName ?? data?.username ?? 'Conversation';
 
   return (
@@ -41,6 +50,5 @@ export function ConversationHeader(props: { peerId: string; onBack(): void }) {
 }
 
 export function usePeerName(peerId: string): string {
-  const { data } = useFragment({ fragment: ConversationHeader_user, from: { __typename: 'User', id: peerId } });
-  return data?.displayName ?? 'them';
+  return usePeer(peerId)?.displayName ?? 'them';
 }

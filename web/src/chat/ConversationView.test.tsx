@@ -174,6 +174,7 @@ describe('ConversationView — sending', () => {
       status: 'pending',
     };
     window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([left]));
+    window.localStorage.setItem('parley.peers', JSON.stringify({ [BOB.id]: { username: 'bob', displayName: 'Bob Baker' } }));
     outbox().reload(); // what a fresh page would read
     const calls: Array<Record<string, unknown>> = [];
     renderWithApollo(<Conversation />, {
@@ -185,6 +186,8 @@ describe('ConversationView — sending', () => {
 
     await screen.findByText('Written before the reload');
     expect(bubbleWith('Written before the reload')).toHaveAttribute('data-status', 'pending');
+    // Titled from the names remembered on this device (nothing in the cache).
+    expect(screen.getByRole('heading', { name: 'Bob Baker' })).toBeInTheDocument();
     expect(screen.getByRole('alert')).toHaveTextContent('Could not load this conversation');
     // Delivery was attempted at start, with the stored clientMessageId.
     await waitFor(() => expect(calls.map((c) => c.clientMessageId)).toEqual([left.clientMessageId]));
