@@ -11,6 +11,8 @@ try {
   process.exit(78);
 }
 const log = createLogger(config.logLevel);
+// A stray rejection (a client that vanished mid-operation, say) is logged, not a reason to drop every connection.
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
 try {
   const app = await startApp(config, log);
@@ -19,10 +21,21 @@ try {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const started = Date.now();
+    // Draining gives in-flight requests 10 s; this is the last resort if closing itself hangs.
+    const force = setTimeout(() => {
+      log.error('shutdown did not finish in 20 s: exiting anyway');
+      process.exit(1);
+    }, 20_000);
     force.unref();
-    await app.close().catch((err) => log.error({ err }, 'error while shutting down'));
-    process.exit(0);
+    try {
+      await app.close();
+      log.info({ ms: Date.now() - started }, 'shut down');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'error while shutting down');
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

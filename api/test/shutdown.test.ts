@@ -19,7 +19,7 @@ test('SIGTERM closes sockets with a reconnect code and exits cleanly', async () 
   collect(socket, `subscription { messageAdded { id } }`);
   await connected(socket);
   const exitCode = await server.kill('SIGTERM');
-  expect(exitCode).toBe(0);
+  expect({ exitCode, log: exitCode === 0 ? '' : server.output() }).toEqual({ exitCode: 0, log: '' });
   await new Promise((r) => setTimeout(r, 200));
   expect(closes[0]).toBe(1012);
   await socket.dispose();

@@ -39,7 +39,12 @@ export async function startServer(db: TestDatabase, extraEnv: Record<string, str
   return { url: app.url, close: () => app.close() };
 }
 
-export type ServerProcess = TestServer & { child: ChildProcess; kill(signal?: NodeJS.Signals): Promise<number | null> };
+export type ServerProcess = TestServer & {
+  child: ChildProcess;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Everything the process printed so far (its pino log). */
+  output(): string;
+};
 
 /** The server as a separate `node` process (for restarts and crashes). Resolves once it listens. */
 export async function spawnServer(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
@@ -71,7 +76,7 @@ export async function spawnServer(db: TestDatabase, extraEnv: Record<string, str
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  return { url, child, kill, close: async () => void (await kill()) };
+  return { url, child, kill, output: () => output, close: async () => void (await kill()) };
 }
 
 export async function gql<T = any>(
