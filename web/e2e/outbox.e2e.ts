@@ -159,6 +159,7 @@ describe('outbox and catch-up in a real browser', () => {
     expect(await status(pageA, QUEUED)).toBe('pending');
     expect(await bubble(pageA, QUEUED).count()).toBe(1);
     await pageA.getByRole('heading', { name: 'Ben Franklin' }).waitFor(); // remembered on this device
+    await pageA.getByText('Unsent messages will be sent once the server is reachable.', { exact: false }).waitFor();
     await visibleConnection(pageA).filter({ hasText: /Connecting…|Reconnecting…/ }).waitFor();
     await shot(pageA, 'outbox-desktop-pending-after-reload');
     await pageA.setViewportSize(PHONE);
@@ -224,6 +225,25 @@ describe('outbox and catch-up in a real browser', () => {
     await composer(pageA).press('Enter');
     await bubble(pageB, 'And now live again').waitFor({ timeout: 10_000 });
     expect(await bubble(pageB, 'And now live again').count()).toBe(1);
+  });
+
+  step('a send the server rejects is marked failed with the reason, and can be discarded', async () => {
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    await pageA.goto(`${appHost.url}/#/chat/${nobody}`);
+    await composer(pageA).fill('To nobody');
+    await composer(pageA).press('Enter');
+    await waitFor('the send to be rejected', async () => (await status(pageA, 'To nobody')) === 'failed');
+    const text = (await bubble(pageA, 'To nobody').innerText()).replace(/\s+/g, ' ');
+    // Status, then the server's reason, then the actions.
+    expect(text).toMatch(/Not sent \S.* Retry Discard$/);
+    await pageA.getByRole('button', { name: 'Retry sending message' }).waitFor();
+    // No promise of a later delivery for a rejected message.
+    expect(await pageA.getByRole('alert').first().innerText()).not.toMatch(/will be sent/);
+    await shot(pageA, 'outbox-desktop-rejected');
+    await pageA.getByRole('button', { name: 'Discard message' }).click();
+    await waitFor('the rejected send to be gone', async () => (await bubble(pageA, 'To nobody').count()) === 0);
+    const stored = await pageA.evaluate((id) => window.localStorage.getItem(`parley.outbox.${id}`), ada.user.id);
+    expect(stored).toBeNull();
   });
 
   step('no uncaught errors in either page', async () => {

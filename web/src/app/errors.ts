@@ -20,3 +20,8 @@ export function errorCode(error: unknown): string | undefined {
   const code = error.errors[0]?.extensions?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** The server could not be reached or could not serve the request right now (worth retrying later). */
+export function isUnavailableError(error: unknown): boolean {
+  return !CombinedGraphQLErrors.is(error) || errorCode(error) === 'SERVICE_UNAVAILABLE';
+}

@@ -188,7 +188,9 @@ describe('ConversationView — sending', () => {
     expect(bubbleWith('Written before the reload')).toHaveAttribute('data-status', 'pending');
     // Titled from the names remembered on this device (nothing in the cache).
     expect(screen.getByRole('heading', { name: 'Bob Baker' })).toBeInTheDocument();
-    expect(screen.getByRole('alert')).toHaveTextContent('Could not load this conversation');
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Could not load this conversation: Cannot reach the server. Check your connection and try again. Unsent messages will be sent once the server is reachable.',
+    );
     // Delivery was attempted at start, with the stored clientMessageId.
     await waitFor(() => expect(calls.map((c) => c.clientMessageId)).toEqual([left.clientMessageId]));
     await waitFor(() => expect(outbox().get(left.clientMessageId)?.attempts).toBe(3));

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConnectionCount } from '../apollo/connectionStatus';
-import { describeError } from '../app/errors';
+import { describeError, isUnavailableError } from '../app/errors';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
 import { newestServerCursor } from './conversationCache';
@@ -151,7 +151,11 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         <p className="banner banner--error" role="alert">
           {data
             ? `Showing saved messages — could not refresh: ${describeError(error)}`
-            : `Could not load this conversation: ${describeError(error)} Unsent messages will be sent once the server is reachable.`}
+            : `Could not load this conversation: ${describeError(error)}${
+                isUnavailableError(error) && outbox.some((e) => e.status === 'pending')
+                  ? ' Unsent messages will be sent once the server is reachable.'
+                  : ''
+              }`}
         </p>
       )}
       <div className="conversation__body">{body}</div>
