@@ -13,6 +13,7 @@ import { SearchUsersQuery } from '../users/UserSearch';
 import { LogInMutation } from './LoginPage';
 import { MeQuery, SessionProvider } from './session';
 import { outboxFor, outboxStorageKey } from '../chat/outbox';
+import { SendMessageMutation } from '../chat/outboxSender';
 import { tokenStore } from './tokenStore';
 
 function renderApp(mocks: MockLink.MockedResponse[]) {
@@ -106,7 +107,12 @@ it('opens the chat with the saved viewer when the server cannot be reached after
   outboxFor(ALICE.id).reload();
   tokenStore.reload();
 
-  renderApp([{ request: { query: MeQuery }, error: new TypeError('Failed to fetch') }]);
+  renderApp([
+    { request: { query: MeQuery }, error: new TypeError('Failed to fetch') },
+    { request: { query: SearchUsersQuery, variables: { search: null, first: 30 } }, error: new TypeError('Failed to fetch') },
+    // The outbox is delivered at start (and fails: offline).
+    { request: { query: SendMessageMutation, variables: () => true }, error: new TypeError('Failed to fetch') },
+  ]);
 
   expect(await screen.findByText('Alice Archer')).toBeInTheDocument();
   expect(screen.queryByText(/Could not reach parley/)).not.toBeInTheDocument();

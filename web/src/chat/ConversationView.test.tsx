@@ -269,11 +269,14 @@ describe('ConversationView — one bubble per message', () => {
     renderWithApollo(<Conversation />, {
       mocks: [
         historyMock([storedMessage(5, left.content, left.clientMessageId)]),
-        sendMock(left.content, calls, { id: 5, delay: 200 }),
+        sendMock(left.content, calls, { id: 5, delay: 800 }),
       ],
     });
-    await waitFor(() => expect(bubbleWith('Stored, answer lost')).toHaveAttribute('data-status', 'sent'));
+    await waitFor(() => expect(bubbles().some((b) => b.dataset.status === 'sent')).toBe(true));
+    // The entry is still in the outbox (its resend is in flight) but not shown twice.
+    expect(outbox().all()).toHaveLength(1);
     expect(bubbleTexts()).toEqual(['Stored, answer lost']);
+    expect(bubbleWith('Stored, answer lost')).toHaveAttribute('data-status', 'sent');
     // The resend is answered with the stored message and clears the entry.
     await waitFor(() => expect(outbox().all()).toEqual([]));
     expect(calls.map((c) => c.clientMessageId)).toEqual([left.clientMessageId]);
