@@ -139,9 +139,12 @@ describe('OutboxSender', () => {
   });
 
   it('keeps the order: a later message is not sent before an earlier one that is still retrying', async () => {
-    const { outbox, calls } = start([{ networkError: true }, { ok: true, id: 1 }, { ok: true, id: 2 }]);
-    outbox.add(draft(1));
-    outbox.add(draft(2));
+    // Both are waiting when the round starts (e.g. left over from before a reload).
+    const waiting = new Outbox(ALICE.id, window.localStorage);
+    waiting.add(draft(1));
+    waiting.add(draft(2));
+    const { outbox, calls, sender } = start([{ networkError: true }, { ok: true, id: 1 }, { ok: true, id: 2 }], waiting);
+    sender.flush();
     await until('both acknowledged', () => outbox.all().length === 0);
     expect(calls.map((c) => c.clientMessageId)).toEqual(['cmid-1', 'cmid-1', 'cmid-2']);
   });
