@@ -6,17 +6,26 @@
  * Screenshots: test-results/e2e/*.png
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { logIn, sendMessage } from './support/graphqlApi';
 import { RESULTS_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
+import {
+  bubble,
+  bubbles,
+  composer,
+  DESKTOP,
+  PASSWORD,
+  PHONE,
+  shot,
+  storySteps,
+  visibleConnection,
+  waitFor,
+  watchErrors,
+} from './support/story';
 
-const PASSWORD = 'correct horse battery';
 const SEEDED = 120;
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -28,34 +37,10 @@ let alice: { token: string; user: { id: string } };
 let bob: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast (not skipped). */
-let brokenAt: string | null = null;
+const step = storySteps();
 
-function step(name: string, fn: () => Promise<void>, timeout?: number) {
-  it(name, async () => {
-    if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
-    try {
-      await fn();
-    } catch (error) {
-      brokenAt = name;
-      throw error;
-    }
-  }, timeout);
-}
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) });
-const bubbles = (page: Page) => page.locator('[data-testid="message"]');
-const bubble = (page: Page, text: string) => bubbles(page).filter({ hasText: text });
-const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
-const visibleConnection = (page: Page): Locator => page.locator('.connection:visible');
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function signUpInUi(page: Page, username: string, displayName: string) {
   await page.getByRole('tab', { name: 'Sign up' }).click();
@@ -75,12 +60,6 @@ async function openConversation(page: Page, search: string, displayName: string)
   if (await failed.isVisible()) throw new Error(`Conversation failed to load: ${await failed.innerText()}`);
 }
 
-function watchErrors(page: Page, who: string) {
-  page.on('pageerror', (e) => pageErrors.push(`${who}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`${who} console: ${m.text()}`);
-  });
-}
 
 beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -92,8 +71,8 @@ beforeAll(async () => {
   contextB.setDefaultTimeout(15_000);
   pageA = await contextA.newPage();
   pageB = await contextB.newPage();
-  watchErrors(pageA, 'A');
-  watchErrors(pageB, 'B');
+  watchErrors(pageA, 'A', pageErrors);
+  watchErrors(pageB, 'B', pageErrors);
 }, 90_000);
 
 afterAll(async () => {

@@ -9,17 +9,26 @@
  * Screenshots: test-results/e2e/outbox-*.png
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAppHost, type AppHost } from './support/appHost';
 import { launchChromium } from './support/browser';
 import { conversation, gql, signUp } from './support/graphqlApi';
 import { RESULTS_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
+import {
+  bubble,
+  bubbles,
+  composer,
+  DESKTOP,
+  PASSWORD,
+  PHONE,
+  shot,
+  storySteps,
+  visibleConnection,
+  waitFor,
+  watchErrors,
+} from './support/story';
 
-const PASSWORD = 'correct horse battery';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const QUEUED = 'Written while the server was down';
 const DURING_RESTART = Array.from({ length: 5 }, (_, i) => `During the restart ${i + 1}`);
 
@@ -34,50 +43,22 @@ let pageB: Page; // Ben, phone
 let ada: { token: string; user: { id: string } };
 let ben: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
+/** The steps share one story: once one fails, the later ones fail fast; a failure leaves screenshots. */
+const step = storySteps(async () => {
+  await shot(pageA, 'outbox-failure-a');
+  await shot(pageB, 'outbox-failure-b');
+});
 /** While true, B's WebSocket connections are refused (B stays disconnected). */
 let blockB = false;
 /** graphql-ws frames B sent, oldest first. */
 const framesFromB: Array<{ at: number; frame: { type: string; payload?: { variables?: Record<string, unknown> } } }> = [];
-let brokenAt: string | null = null;
 
-function step(name: string, fn: () => Promise<void>, timeout?: number) {
-  it(name, async () => {
-    if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
-    try {
-      await fn();
-    } catch (error) {
-      brokenAt = name;
-      await shot(pageA, 'outbox-failure-a').catch(() => undefined);
-      await shot(pageB, 'outbox-failure-b').catch(() => undefined);
-      throw error;
-    }
-  }, timeout);
-}
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) });
-const bubbles = (page: Page) => page.locator('[data-testid="message"]');
-const bubble = (page: Page, text: string) => bubbles(page).filter({ hasText: text });
 const texts = (page: Page) => page.locator('[data-testid="message"] .bubble__content').allTextContents();
-const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
-const visibleConnection = (page: Page): Locator => page.locator('.connection:visible');
 const status = (page: Page, text: string) => bubble(page, text).getAttribute('data-status');
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function watchErrors(page: Page, who: string) {
-  page.on('pageerror', (e) => pageErrors.push(`${who}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`${who} console: ${m.text()}`);
-  });
-}
 
 /** Signed in by token (the UI sign-up is covered in chat.e2e.ts), conversation open. */
 async function openSignedIn(page: Page, origin: string, token: string, peerId: string) {
@@ -101,8 +82,8 @@ beforeAll(async () => {
   appHost = await startAppHost(server.url);
   pageA = await contextA.newPage();
   pageB = await contextB.newPage();
-  watchErrors(pageA, 'A');
-  watchErrors(pageB, 'B');
+  watchErrors(pageA, 'A', pageErrors);
+  watchErrors(pageB, 'B', pageErrors);
   await pageB.routeWebSocket(/\/graphql$/, (ws) => {
     if (blockB) {
       void ws.close({ code: 1012, reason: 'test: server not reachable for B' });
