@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
-export const TEMPLATE_DIR = path.join(os.tmpdir(), 'parley-test-template');
+/** The migrated PGlite template of this run (made by global-setup.ts; one per run, so concurrent runs never share it). */
+export const templateDir = () => {
+  const dir = process.env.PARLEY_TEST_TEMPLATE_DIR;
+  if (!dir) throw new Error('PARLEY_TEST_TEMPLATE_DIR is not set: run the API tests through jest (global-setup.ts).');
+  return dir;
+};
 
 export type TestDatabase = {
   /** DATA_DIR for the server (holds the embedded database, and the JWT secret in both modes). */
@@ -22,7 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-test-'));
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    await cp(TEMPLATE_DIR, dataDir, { recursive: true });
+    await cp(templateDir(), dataDir, { recursive: true });
     return { dataDir, drop: () => rm(dataDir, { recursive: true, force: true }) };
   }
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
