@@ -9,7 +9,8 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: Date; Output: Date | string } };
+  // graphql-js always parses ID inputs to strings, whatever the client sent.
+  Scalars: { ID: { Input: string; Output: string }; DateTime: { Input: Date; Output: Date | string } };
 }>({
   plugins: [PrismaPlugin],
   defaultFieldNullability: false,

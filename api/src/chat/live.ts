@@ -21,7 +21,7 @@ const FILL_PAGE = 100;
 const RESYNC_AFTER_MS = 1_000;
 const RESYNC_EVERY_MS = 60_000;
 
-export type MessageAddedArgs = { withUserId: string | null; after: string | null };
+export type MessageAddedArgs = { withUserId?: string | null; after?: string | null };
 
 export async function subscribeToMessages(
   ctx: Context,

@@ -57,7 +57,7 @@ builder.queryFields((t) => ({
       before: t.arg.string({ required: false, description: 'Only messages before this cursor.' }),
     },
     resolve: (_root, args, ctx) =>
-      chatHistory(ctx.prisma, requireViewer(ctx).id, { ...args, withUserId: String(args.withUserId) }),
+      chatHistory(ctx.prisma, requireViewer(ctx).id, args),
   }),
 }));
 
@@ -79,10 +79,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
-      const { message, created } = await sendMessage(ctx.prisma, viewer.id, {
-        ...args,
-        recipientId: String(args.recipientId),
-      });
+      const { message, created } = await sendMessage(ctx.prisma, viewer.id, args);
       if (created) {
         ctx.pubsub.publish('user:messageAdded', message.senderId, message);
         ctx.pubsub.publish('user:messageAdded', message.recipientId, message);
@@ -102,11 +99,7 @@ builder.mutationFields((t) => ({
         description: 'Only messages up to and including this one (a message of your conversation with senderId).',
       }),
     },
-    resolve: (_root, args, ctx) =>
-      markRead(ctx.prisma, requireViewer(ctx).id, {
-        senderId: String(args.senderId),
-        upToMessageId: args.upToMessageId === null || args.upToMessageId === undefined ? null : String(args.upToMessageId),
-      }),
+    resolve: (_root, args, ctx) => markRead(ctx.prisma, requireViewer(ctx).id, args),
   }),
 }));
 
@@ -128,11 +121,7 @@ builder.subscriptionFields((t) => ({
           'you hold after a reconnect.',
       }),
     },
-    subscribe: (_root, args, ctx) =>
-      subscribeToMessages(ctx, requireViewer(ctx).id, {
-        withUserId: args.withUserId === null || args.withUserId === undefined ? null : String(args.withUserId),
-        after: args.after ?? null,
-      }),
+    subscribe: (_root, args, ctx) => subscribeToMessages(ctx, requireViewer(ctx).id, args),
     resolve: (message: MessageWithUsers) => message,
   }),
 }));
