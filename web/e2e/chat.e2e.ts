@@ -37,10 +37,11 @@ let alice: { token: string; user: { id: string } };
 let bob: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast (not skipped). */
-const step = storySteps();
-
-
-
+const step = storySteps(async () => {
+  await shot(pageA, 'failure-a');
+  await shot(pageB, 'failure-b');
+  console.warn(`Server output so far:\n${server.output().slice(-4000)}`);
+});
 
 async function signUpInUi(page: Page, username: string, displayName: string) {
   await page.getByRole('tab', { name: 'Sign up' }).click();
@@ -115,10 +116,12 @@ describe('parley in a real browser', () => {
 
     await composer(pageA).fill('Hello from A');
     await composer(pageA).press('Enter');
-    await expect(bubble(pageA, 'Hello from A').count()).resolves.toBe(1);
+    // Shown at once (optimistic); the component tests check it never drops out on acknowledgement.
+    await bubble(pageA, 'Hello from A').waitFor({ timeout: 5_000 });
     await waitFor('A’s message to be acknowledged', async () =>
       ['sent', 'read'].includes((await bubble(pageA, 'Hello from A').getAttribute('data-status')) ?? ''),
     );
+    expect(await bubble(pageA, 'Hello from A').count()).toBe(1);
 
     await bubble(pageB, 'Hello from A').waitFor({ timeout: 10_000 });
     expect(await pageB.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);

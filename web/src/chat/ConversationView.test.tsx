@@ -78,6 +78,8 @@ const bubbles = () => screen.queryAllByTestId('message');
 const bubbleTexts = () => bubbles().map((b) => b.querySelector('.bubble__content')!.textContent);
 const bubbleWith = (text: string) => screen.getByText(text).closest('li') as HTMLElement;
 const outbox = () => outboxFor(ALICE.id);
+/** A message from Alice to Bob as messageAdded delivers it. */
+const live = (m: ReturnType<typeof message>) => ({ ...m, recipient: { __typename: 'User', id: BOB.id } });
 
 beforeEach(() => {
   outbox().clear();
@@ -107,6 +109,38 @@ describe('ConversationView — sending', () => {
     expect(calls[0]!.clientMessageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(bubbleTexts()).toEqual(['Message 1', 'Hello Bob']);
     expect(window.localStorage.getItem(outboxStorageKey(ALICE.id))).toBeNull();
+  });
+
+  it.each([
+    ['the acknowledgement', 'ack'],
+    ['the live event', 'live'],
+  ])('never drops the message from the screen while %s moves it from the outbox to the conversation', async (_, via) => {
+    const calls: Array<Record<string, unknown>> = [];
+    const { user, subscriptions } = renderWithApollo(<ConversationWithLiveUpdates />, {
+      mocks: [historyMock([message(1, BOB)]), sendMock('Still here?', calls, { id: 9, delay: via === 'ack' ? 20 : 5_000 })],
+    });
+    await screen.findByText('Message 1');
+    // Every DOM change is checked: no frame may lack the message once it is shown.
+    const seen: number[] = [];
+    const count = () => bubbles().filter((b) => b.textContent?.includes('Still here?')).length;
+    const observer = new MutationObserver(() => seen.push(count()));
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+
+    await user.type(composer(), 'Still here?{Enter}');
+    await waitFor(() => expect(calls).toHaveLength(1));
+    if (via === 'live') {
+      // Outside act(), as in the browser: React and Apollo schedule their own updates.
+      const stored = live(storedMessage(9, 'Still here?', calls[0]!.clientMessageId as string));
+      subscriptions.simulateResult({ result: { data: { messageAdded: stored } } });
+    }
+    await waitFor(() => expect(bubbleWith('Still here?')).toHaveAttribute('data-status', 'sent'));
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+    observer.disconnect();
+
+    const shown = seen.slice(seen.indexOf(1));
+    expect(shown.length).toBeGreaterThan(1);
+    expect(shown.filter((n) => n !== 1)).toEqual([]);
+    expect(outbox().all()).toEqual([]);
   });
 
   it('keeps a send that cannot reach the server pending and retries it by itself with the same clientMessageId', async () => {
@@ -223,7 +257,6 @@ describe('ConversationView — sending', () => {
 });
 
 describe('ConversationView — one bubble per message', () => {
-  const live = (m: ReturnType<typeof message>) => ({ ...m, recipient: { __typename: 'User', id: BOB.id } });
 
   it.each([
     ['the live event arrives before the acknowledgement', 'live-first'],

@@ -53,7 +53,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   const { peerId } = props;
   const viewer = useViewer();
   const peerName = usePeerName(peerId);
-  const { send, retry, discard, outbox } = useSendMessage(viewer.id, peerId);
+  const { send, retry, discard, settle, outbox } = useSendMessage(viewer.id, peerId);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
 
@@ -136,6 +136,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         outbox={outbox}
         onRetry={retry}
         onDiscard={discard}
+        onSettled={settle}
         hasOlder={pageInfo?.hasPreviousPage ?? false}
         loadingOlder={loadingOlder}
         olderError={olderError}

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { getFragmentData, graphql, makeFragmentData, type FragmentType } from '../gql';
 import { MessageBubble, MessageBubble_message } from './MessageBubble';
 import type { OutboxEntry } from './outbox';
@@ -48,6 +48,8 @@ export interface MessageListProps {
   outbox: OutboxEntry[];
   onRetry(clientMessageId: string): void;
   onDiscard(clientMessageId: string): void;
+  /** Acknowledged outbox entries whose stored message is now on screen. */
+  onSettled(clientMessageIds: string[]): void;
   hasOlder: boolean;
   loadingOlder: boolean;
   olderError: string | null;
@@ -66,6 +68,12 @@ export function MessageList(props: MessageListProps) {
   // even if the entry has not been removed yet.
   const stored = new Set(messages.map((m) => m.clientMessageId).filter(Boolean));
   const unsent = props.outbox.filter((e) => !stored.has(e.clientMessageId));
+  const settled = props.outbox.filter((e) => e.status === 'sent' && stored.has(e.clientMessageId)).map((e) => e.clientMessageId);
+  const { onSettled } = props;
+  const settledKey = settled.join(' ');
+  useEffect(() => {
+    if (settledKey) onSettled(settledKey.split(' '));
+  }, [settledKey, onSettled]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const snapshot = useRef<Snapshot | null>(null);
@@ -186,7 +194,9 @@ export function MessageList(props: MessageListProps) {
               )}
               mine
               unsent={
-                e.status === 'failed'
+                e.status === 'sent'
+                  ? undefined // acknowledged: shown as sent until the stored message replaces it
+                  : e.status === 'failed'
                   ? {
                       status: 'failed',
                       reason: e.error,

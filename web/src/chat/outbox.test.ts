@@ -1,4 +1,4 @@
-import { Outbox, outboxStorageKey } from './outbox';
+import { HANDOVER_MS, Outbox, outboxStorageKey } from './outbox';
 
 const draft = (n: number, recipientId = 'u-bob') => ({
   clientMessageId: `cmid-${n}`,
@@ -52,6 +52,43 @@ describe('Outbox', () => {
     expect(outbox.all()).toHaveLength(1);
     outbox.remove('cmid-1');
     expect(new Outbox('u-alice', window.localStorage).all()).toEqual([]);
+  });
+
+  it('hands an acknowledged entry over: out of storage at once, shown as sent until settled or HANDOVER_MS pass', () => {
+    jest.useFakeTimers();
+    try {
+      const outbox = new Outbox('u-alice', window.localStorage);
+      const calls = jest.fn();
+      outbox.subscribe(calls);
+      outbox.add(draft(1));
+      outbox.add(draft(2));
+      outbox.add(draft(3));
+      outbox.update('cmid-1', { attempts: 2, error: 'Cannot reach the server.' });
+
+      outbox.acknowledge('cmid-1');
+      outbox.acknowledge('cmid-2');
+      outbox.acknowledge('unknown');
+      // Nothing acknowledged is sent again, nor survives a reload …
+      expect(outbox.all().map((e) => e.clientMessageId)).toEqual(['cmid-3']);
+      expect(outbox.get('cmid-1')).toBeUndefined();
+      expect(new Outbox('u-alice', window.localStorage).all().map((e) => e.clientMessageId)).toEqual(['cmid-3']);
+      // … but the conversation still shows it, in order, as sent.
+      expect(outbox.forRecipient('u-bob').map((e) => [e.clientMessageId, e.status, e.error])).toEqual([
+        ['cmid-1', 'sent', undefined],
+        ['cmid-2', 'sent', undefined],
+        ['cmid-3', 'pending', undefined],
+      ]);
+
+      calls.mockClear();
+      outbox.settle(['cmid-1', 'cmid-3', null]);
+      expect(calls).toHaveBeenCalledTimes(1);
+      expect(outbox.forRecipient('u-bob').map((e) => e.clientMessageId)).toEqual(['cmid-2', 'cmid-3']);
+
+      jest.advanceTimersByTime(HANDOVER_MS);
+      expect(outbox.forRecipient('u-bob').map((e) => e.clientMessageId)).toEqual(['cmid-3']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('ignores unreadable storage instead of failing the app', () => {

@@ -11,6 +11,15 @@ import { useSyncExternalStore } from 'react';
  */
 export type OutboxStatus = 'pending' | 'failed';
 
+/**
+ * How long an acknowledged entry stays on screen (as sent) at most. The stored
+ * message replaces it as soon as the conversation renders it; Apollo delivers
+ * cache updates to queries a tick later, and without this hand-over the
+ * message would vanish for that tick (or, if the conversation was never
+ * loaded, until the next fetch).
+ */
+export const HANDOVER_MS = 30_000;
+
 export interface OutboxEntry {
   clientMessageId: string;
   recipientId: string;
@@ -18,8 +27,12 @@ export interface OutboxEntry {
   createdAt: string;
   /** Delivery attempts that did not get an answer or got a retryable error. */
   attempts: number;
-  /** pending: will be (re)sent automatically; failed: rejected, waits for Retry/Discard. */
-  status: OutboxStatus;
+  /**
+   * pending: will be (re)sent automatically; failed: rejected, waits for
+   * Retry/Discard; sent: acknowledged, shown until the stored message is (in
+   * memory only, never persisted).
+   */
+  status: OutboxStatus | 'sent';
   /** Why the last attempt did not succeed (shown for failed entries). */
   error?: string;
 }
@@ -45,6 +58,8 @@ export class Outbox {
   private entries: OutboxEntry[];
   private readonly listeners = new Set<Listener>();
   private byRecipient = new Map<string, OutboxEntry[]>();
+  /** Acknowledged entries still on screen, by clientMessageId (see HANDOVER_MS). */
+  private handedOver = new Map<string, { entry: OutboxEntry; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     readonly userId: string,
@@ -62,11 +77,17 @@ export class Outbox {
     return this.entries.filter((e) => e.status === 'pending');
   }
 
-  /** Entries of one conversation; the same array until something changes (for useSyncExternalStore). */
+  /**
+   * What one conversation shows: its unsent entries plus those acknowledged a
+   * moment ago (status `sent`), oldest first; the same array until something
+   * changes (for useSyncExternalStore).
+   */
   forRecipient(recipientId: string): OutboxEntry[] {
     let list = this.byRecipient.get(recipientId);
     if (!list) {
-      list = this.entries.filter((e) => e.recipientId === recipientId);
+      const sent = [...this.handedOver.values()].map((h) => h.entry).filter((e) => e.recipientId === recipientId);
+      list = [...sent, ...this.entries.filter((e) => e.recipientId === recipientId)];
+      if (sent.length > 0) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       if (list.length === 0) list = EMPTY;
       this.byRecipient.set(recipientId, list);
     }
@@ -93,13 +114,40 @@ export class Outbox {
     this.update(clientMessageId, { status: 'pending', attempts: 0, error: undefined });
   }
 
-  /** Acknowledged (or discarded): forget it. Unknown ids are ignored. */
+  /**
+   * The server has stored it: it needs no more sending and leaves storage, but
+   * stays visible as sent until the conversation shows the stored message
+   * (`settle`) or HANDOVER_MS pass. Unknown ids are ignored.
+   */
+  acknowledge(clientMessageId: string | null | undefined): void {
+    const entry = clientMessageId ? this.get(clientMessageId) : undefined;
+    if (!entry) return;
+    const timer = setTimeout(() => this.settle([entry.clientMessageId]), HANDOVER_MS);
+    this.handedOver.set(entry.clientMessageId, { entry: { ...entry, status: 'sent', error: undefined }, timer });
+    this.write(this.entries.filter((e) => e.clientMessageId !== entry.clientMessageId));
+  }
+
+  /** The conversation now shows these stored messages: drop their acknowledged entries. */
+  settle(clientMessageIds: Iterable<string | null | undefined>): void {
+    let changed = false;
+    for (const id of clientMessageIds) {
+      const handover = id ? this.handedOver.get(id) : undefined;
+      if (!handover) continue;
+      clearTimeout(handover.timer);
+      this.handedOver.delete(id!);
+      changed = true;
+    }
+    if (changed) this.changed();
+  }
+
+  /** Discarded: forget it. Unknown ids are ignored. */
   remove(clientMessageId: string | null | undefined): void {
     if (!clientMessageId || !this.get(clientMessageId)) return;
     this.write(this.entries.filter((e) => e.clientMessageId !== clientMessageId));
   }
 
   clear(): void {
+    this.settle([...this.handedOver.keys()]);
     this.write([]);
   }
 
@@ -171,7 +219,7 @@ if (typeof window !== 'undefined') {
   });
 }
 
-/** Outbox entries (pending and failed) of the conversation with `recipientId`. */
+/** Outbox entries (pending, failed, just sent) of the conversation with `recipientId`. */
 export function useOutboxEntries(userId: string, recipientId: string): OutboxEntry[] {
   const outbox = outboxFor(userId);
   const read = () => outbox.forRecipient(recipientId);

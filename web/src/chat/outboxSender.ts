@@ -143,7 +143,7 @@ export class OutboxSender {
     inFlight.add(id);
     try {
       await this.mutate(entry);
-      this.outbox.remove(id);
+      this.outbox.acknowledge(id);
       return 'sent';
     } catch (error) {
       if (this.stopped) return 'retry'; // aborted by stop(): the entry stays as it was

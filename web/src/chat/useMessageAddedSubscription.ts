@@ -53,7 +53,7 @@ export function useMessageAddedSubscription(viewerId: string, options: MessageAd
       appendMessageToConversation(client.cache, peerId, message);
       // Our own message, stored: whatever happened to the mutation's answer
       // (lost in an outage, another tab sent it), it needs no more sending.
-      if (mine) outboxFor(viewerId).remove(message.clientMessageId);
+      if (mine) outboxFor(viewerId).acknowledge(message.clientMessageId);
     },
   });
 }

@@ -14,7 +14,9 @@ export interface SendApi {
   retry(clientMessageId: string): void;
   /** Give up on a failed message. */
   discard(clientMessageId: string): void;
-  /** This conversation's unacknowledged messages, oldest first. */
+  /** The conversation now shows these stored messages: their acknowledged entries can go. */
+  settle(clientMessageIds: string[]): void;
+  /** This conversation's unacknowledged (and just acknowledged) messages, oldest first. */
   outbox: OutboxEntry[];
 }
 
@@ -38,6 +40,7 @@ export function useSendMessage(viewerId: string, peerId: string): SendApi {
 
   const retry = useCallback((id: string) => outboxFor(viewerId).retry(id), [viewerId]);
   const discard = useCallback((id: string) => outboxFor(viewerId).remove(id), [viewerId]);
+  const settle = useCallback((ids: string[]) => outboxFor(viewerId).settle(ids), [viewerId]);
 
-  return { send, retry, discard, outbox };
+  return { send, retry, discard, settle, outbox };
 }
