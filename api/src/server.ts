@@ -1,6 +1,7 @@
 // Wires the HTTP server: /graphql (HTTP, SSE and graphql-ws on the same path), /health, /ready, and the web app.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { execute, GraphQLError, subscribe } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -53,6 +54,11 @@ subscription Live {
 /** The WebSocket close code sent on shutdown: graphql-ws clients treat it as "reconnect" (1012 Service Restart). */
 export const SHUTDOWN_CLOSE_CODE = 1012;
 const DRAIN_TIMEOUT_MS = 10_000;
+/** How long a stopping server still reads requests that clients had already sent when it stopped listening. */
+const DRAIN_GRACE_MS = 100;
+
+/** Resolves after the event loop has polled for I/O at least once more (setImmediate runs right after a poll). */
+const afterNextPoll = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 export function createParleyServer(opts: ServerOptions) {
   const services: Services = { prisma: opts.prisma, pubsub: opts.pubsub, tokens: opts.tokens, log: opts.log };
@@ -108,9 +114,19 @@ export function createParleyServer(opts: ServerOptions) {
 
   const probe: ReadinessProbe = { ...opts.readiness, shuttingDown: () => shuttingDown };
   const staticHandler = createStaticHandler(opts.webDist);
+  /** Open SSE subscription streams, ended on shutdown so their clients reconnect (to another instance). */
+  const streams = new Set<ServerResponse>();
   const server = createServer((req, res) => {
+    // While draining, no connection is kept alive for another request.
+    if (shuttingDown) res.setHeader('connection', 'close');
     const pathname = (req.url ?? '/').split('?')[0];
-    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) return void yoga.handle(req, res);
+    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) {
+      if (req.headers.accept?.includes('text/event-stream')) {
+        streams.add(res);
+        res.once('close', () => streams.delete(res));
+      }
+      return void yoga.handle(req, res);
+    }
     if (pathname === '/health') return health(req, res);
     if (pathname === '/ready') return void ready(probe, res);
     staticHandler(req, res);
@@ -165,16 +181,29 @@ export function createParleyServer(opts: ServerOptions) {
     wsServer,
   );
 
-  /** Graceful stop: refuse new work, let in-flight requests finish, ask WebSocket clients to reconnect elsewhere. */
+  /**
+   * Graceful stop: refuse new work, let in-flight requests finish, ask WebSocket and SSE clients to
+   * reconnect elsewhere. http.Server#close would also drop every idle connection at once, including
+   * ones whose request has arrived but not been read yet (a busy event loop reads it on its next
+   * turn): the client sent it, so it is served. Listening stops first, those requests are read, and
+   * only then are idle connections closed.
+   */
   async function drain() {
     shuttingDown = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    await afterNextPoll(); // accept the connections already waiting in the backlog
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
     for (const socket of wsServer.clients) socket.close(SHUTDOWN_CLOSE_CODE, 'Server restarting: reconnect');
     wsServer.close();
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
+    await afterNextPoll();
+    for (const res of streams) res.end();
+    // Connections finishing a request close after the answer (connection: close); idle ones now.
+    server.closeIdleConnections();
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     await closed;
     clearTimeout(timer);
+    clearInterval(sweeper);
     for (const socket of wsServer.clients) socket.terminate();
   }
 
