@@ -34,8 +34,8 @@ export async function authenticate(services: Services, authorization: unknown): 
   return { viewer: user, authError: null };
 }
 
-/** The `authorization` entry of graphql-ws connectionParams, whatever its letter case (GraphiQL sends its
- * Headers editor as connectionParams, where people write "Authorization"). */
+/** The `authorization` entry of graphql-ws connectionParams (or of the headers GraphiQL sends with each
+ * operation), whatever its letter case: people write "Authorization". */
 export function authorizationParam(params: Record<string, unknown> | undefined): unknown {
   if (!params) return undefined;
   const key = Object.keys(params).find((k) => k.toLowerCase() === 'authorization');

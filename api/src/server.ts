@@ -10,7 +10,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, authorizationParam, type Authentication, type Context, type Services } from './context.ts';
-import { isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
+import { isDatabaseUnavailable, serviceUnavailable, unauthenticated } from './errors.ts';
 import { errorCodesPlugin, withCode } from './http/error-codes.ts';
 import { health, ready, type ReadinessProbe } from './http/health.ts';
 import { operationLogPlugin } from './http/operation-log.ts';
@@ -24,7 +24,7 @@ const GRAPHIQL_WELCOME = `# Welcome to parley. Every field is documented: open t
 #
 # 1. Run SignUp (or LogIn) and copy the token.
 # 2. In Headers below, put: { "authorization": "Bearer <token>" }
-#    (HTTP requests and subscriptions over WebSocket both use it).
+#    (queries, mutations and subscriptions all use it).
 # 3. Try the other operations. Run Live in a second tab and send a message.
 
 mutation SignUp {
@@ -56,6 +56,12 @@ export const SHUTDOWN_CLOSE_CODE = 1012;
 const DRAIN_TIMEOUT_MS = 10_000;
 /** How long a stopping server still reads requests that clients had already sent when it stopped listening. */
 const DRAIN_GRACE_MS = 100;
+
+/** `extensions.headers` of a graphql-ws subscribe message, when it is an object. */
+function headersOf(extensions: unknown): Record<string, unknown> | undefined {
+  const headers = (extensions as { headers?: unknown } | null | undefined)?.headers;
+  return headers && typeof headers === 'object' ? (headers as Record<string, unknown>) : undefined;
+}
 
 /** Resolves after the event loop has polled for I/O at least once more (setImmediate runs right after a poll). */
 const afterNextPoll = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
@@ -152,12 +158,25 @@ export function createParleyServer(opts: ServerOptions) {
       execute: (args) => (args.rootValue as { execute: typeof execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof subscribe }).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
+        // GraphiQL (Yoga's) sends its Headers editor with each operation, in extensions.headers, over a
+        // socket it opened without any: those headers authenticate that operation.
+        let auth = ctx.extra.auth;
+        const operationAuthorization = authorizationParam(headersOf(params.extensions));
+        if (operationAuthorization !== undefined) {
+          try {
+            auth = await authenticate(services, operationAuthorization);
+          } catch (err) {
+            if (!isDatabaseUnavailable(err)) throw err;
+            return [serviceUnavailable()];
+          }
+          if (auth.authError) return [unauthenticated(auth.authError)];
+        }
         const enveloped = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          preAuth: ctx.extra.auth,
+          preAuth: auth,
         });
         let document;
         try {

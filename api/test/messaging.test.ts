@@ -174,13 +174,32 @@ test('markRead marks what the sender sent me, up to a message, idempotently', as
   expect(codeOf(await gql(server, MARK, { from: dan.id }))).toBe('UNAUTHENTICATED');
 });
 
-test('connectionParams.Authorization is accepted in any letter case (GraphiQL sends its headers there)', async () => {
+test('connectionParams.Authorization is accepted in any letter case', async () => {
   const socket = wsClient(server, undefined, { connectionParams: { Authorization: `Bearer ${carol.token}` } });
   try {
     const events = collect(socket, ADDED, { with: bob.id });
     await connected(socket);
     await ok(server, SEND, { to: carol.id, text: 'case-insensitive' }, bob.token);
     expect((await events.waitFor(1)).map((e) => e.data?.messageAdded.content)).toEqual(['case-insensitive']);
+  } finally {
+    await socket.dispose();
+  }
+});
+
+test('headers sent with an operation (extensions.headers, as GraphiQL does) authenticate it on a socket opened without a token', async () => {
+  const socket = wsClient(server);
+  try {
+    const mine = collect(socket, ADDED, { with: bob.id }, { headers: { Authorization: `Bearer ${carol.token}` } });
+    const forged = collect(socket, ADDED, {}, { headers: { authorization: 'Bearer forged.token.value' } });
+    const anonymous = collect(socket, ADDED, {});
+    await connected(socket);
+    await ok(server, SEND, { to: carol.id, text: 'via operation headers' }, bob.token);
+    expect((await mine.waitFor(1)).map((e) => e.data?.messageAdded.content)).toEqual(['via operation headers']);
+    // A refused token fails that operation only; the socket stays up for the others.
+    await forged.waitFor(1);
+    expect((forged.error as { extensions?: { code?: string } }[])[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(codeOf((await anonymous.waitFor(1))[0]!)).toBe('UNAUTHENTICATED');
+    expect(mine.error).toBeUndefined();
   } finally {
     await socket.dispose();
   }

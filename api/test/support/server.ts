@@ -121,11 +121,16 @@ export function wsClient(server: { url: string }, token?: string, options: Parti
 }
 
 /** Collects the events of one subscription until stopped. `ready` resolves once the server acknowledged it. */
-export function collect<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+export function collect<T = any>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+  extensions?: Record<string, unknown>,
+) {
   const events: GqlResult<T>[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let error: unknown;
-  const dispose = client.subscribe<T>({ query, variables }, {
+  const dispose = client.subscribe<T>({ query, variables, ...(extensions ? { extensions } : {}) }, {
     next: (value) => {
       events.push(value as GqlResult<T>);
       for (const w of [...waiters]) if (events.length >= w.count) w.resolve();
