@@ -22,6 +22,7 @@ export function isUniqueViolation(err: unknown): boolean {
 
 const UNAVAILABLE_CODES = new Set([
   'P1001', 'P1002', 'P1008', 'P1017', 'P2024', // Prisma: unreachable, timed out, closed, pool timeout
+  'P2028', // Prisma: a transaction could not start or finish in time (overloaded); it was rolled back
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
   '57P01', '57P02', '57P03', // PostgreSQL: admin shutdown, crash shutdown, cannot connect now
 ]);

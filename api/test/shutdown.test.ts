@@ -93,7 +93,12 @@ test('SIGTERM lets every request already received finish with its full answer, a
   const failures = answers.flatMap((a, i) => (a.status === 'rejected' ? [`#${i}: ${(a.reason as Error).message}`] : []));
   expect(failures).toEqual([]);
   const ok = answers.map((a) => (a as PromiseFulfilledResult<{ status: number; body: string; at: number }>).value);
-  const acknowledged = ok.map((a) => ({ status: a.status, id: JSON.parse(a.body).data?.sendMessage?.clientMessageId }));
+  const acknowledged = ok.map((a) => {
+    const body = JSON.parse(a.body) as { data?: { sendMessage?: { clientMessageId: string } }; errors?: { message: string; extensions?: { code?: string } }[] };
+    return body.data?.sendMessage
+      ? { status: a.status, id: body.data.sendMessage.clientMessageId }
+      : { status: a.status, error: `${body.errors?.[0]?.extensions?.code}: ${body.errors?.[0]?.message}` };
+  });
   expect(acknowledged).toEqual(Array.from({ length: N }, (_, i) => ({ status: 200, id: `drain-${i}` })));
   // Not vacuous: some of those answers were still being worked on when SIGTERM arrived.
   expect(ok.filter((a) => a.at > sigtermAt).length).toBeGreaterThan(0);

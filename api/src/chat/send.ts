@@ -9,6 +9,13 @@ import { participantKey, requireOtherUser } from './conversation.ts';
 import { type MessageWithUsers, withUsers } from './types.ts';
 import { parseClientMessageId, parseContent } from './validation.ts';
 
+/**
+ * Waiting for a pooled connection (maxWait) and running (timeout) may take longer than Prisma's defaults (2 s / 5 s)
+ * in a burst of sends: the conversation's row lock serialises its senders, each holding a connection. Past these,
+ * the send fails with SERVICE_UNAVAILABLE (nothing stored; retry with the same clientMessageId).
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
+
 export type SendArgs = { recipientId: string; content: string; clientMessageId?: string | null };
 /** `created` is false when a retry matched an already-stored message (nothing new to publish). */
 export type SendResult = { message: MessageWithUsers; created: boolean };
@@ -44,7 +51,7 @@ export async function sendMessage(prisma: PrismaClient, senderId: string, args: 
         },
         include: withUsers,
       });
-    });
+    }, TRANSACTION_OPTIONS);
     return { message, created: true };
   } catch (err) {
     // A concurrent retry with the same clientMessageId committed first: answer with its row.
