@@ -84,6 +84,43 @@ test('messageAdded(after) replays what was missed, then continues live, with no 
   }
 });
 
+test('Message.cursor is the message’s history cursor: a client resumes right after the last message it got live', async () => {
+  const [fay, gus] = await Promise.all([signUp(server, 'fay'), signUp(server, 'gus')]);
+  const WITH_CURSOR = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content cursor } }`;
+  const sent = await ok(server, `mutation($to: ID!) { sendMessage(recipientId: $to, content: "one") { id cursor } }`, { to: gus.id }, fay.token);
+
+  // Gus holds "one" and "two", the second only from the live stream.
+  const first = wsClient(server, gus.token);
+  let lastHeld: { content: string; cursor: string };
+  try {
+    const live = collect(first, WITH_CURSOR, { with: fay.id, after: sent.sendMessage.cursor });
+    await connected(first);
+    await ok(server, SEND, { to: gus.id, text: 'two' }, fay.token);
+    lastHeld = (await live.waitFor(1))[0]!.data.messageAdded;
+    expect(lastHeld.content).toBe('two');
+  } finally {
+    await first.dispose();
+  }
+  // While Gus is offline: three and four.
+  await ok(server, SEND, { to: gus.id, text: 'three' }, fay.token);
+  await ok(server, SEND, { to: fay.id, text: 'four' }, gus.token);
+
+  const history = await ok(server, PAGE, { with: fay.id, last: 10 }, gus.token);
+  expect(history.chatHistory.edges.map((e: any) => e.cursor)).toHaveLength(4);
+  expect(history.chatHistory.edges[0].cursor).toBe(sent.sendMessage.cursor);
+  expect(history.chatHistory.edges[1].cursor).toBe(lastHeld.cursor);
+  const again = wsClient(server, gus.token);
+  try {
+    const resumed = collect(again, WITH_CURSOR, { with: fay.id, after: lastHeld.cursor });
+    const events = await resumed.waitFor(2);
+    await new Promise((r) => setTimeout(r, 500)); // nothing else (no replay of what Gus holds)
+    expect(events.map((e) => e.data.messageAdded.content)).toEqual(['three', 'four']);
+    expect(events.map((e) => e.data.messageAdded.cursor)).toEqual(history.chatHistory.edges.slice(2).map((e: any) => e.cursor));
+  } finally {
+    await again.dispose();
+  }
+});
+
 test('after needs withUserId and a cursor of that conversation', async () => {
   const carol = await signUp(server, 'carol2');
   await ok(server, SEND, { to: carol.id, text: 'x' }, alice.token);

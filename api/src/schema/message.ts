@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { encodeMessageCursor } from '../chat/cursor.ts';
 import { chatHistory } from '../chat/history.ts';
 import { markRead } from '../chat/read.ts';
 import { sendMessage } from '../chat/send.ts';
@@ -28,6 +29,14 @@ export const MessageType = builder.prismaObject('Message', {
       type: 'DateTime',
       nullable: true,
       description: 'When the recipient marked it read; null until then.',
+    }),
+    cursor: t.string({
+      description:
+        "This message's position in its conversation, the same value as its MessageEdge.cursor. Pass it as " +
+        'messageAdded(withUserId, after) to resume a subscription right after the last message you hold, or to ' +
+        'chatHistory(after/before) to page from it. Opaque: do not parse it.',
+      select: { conversationId: true, seq: true },
+      resolve: (m) => encodeMessageCursor(m),
     }),
   }),
 });
@@ -115,10 +124,10 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({
         required: false,
         description:
-          'Catch up first: a message cursor (from chatHistory or an earlier page) of the conversation with ' +
-          '`withUserId` (required with it). Every stored message after it is delivered, in order, before the live ' +
-          'ones — with no gap and no duplicate across the switch. Resubscribe with the cursor of the last message ' +
-          'you hold after a reconnect.',
+          'Catch up first: a message cursor (Message.cursor, or a chatHistory edge cursor) of the conversation ' +
+          'with `withUserId` (required with it). Every stored message after it is delivered, in order, before the ' +
+          'live ones — with no gap and no duplicate across the switch. Resubscribe with the cursor of the last ' +
+          'message you hold after a reconnect.',
       }),
     },
     subscribe: (_root, args, ctx) => subscribeToMessages(ctx, requireViewer(ctx).id, args),

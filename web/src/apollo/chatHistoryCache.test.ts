@@ -1,5 +1,5 @@
 import { ChatHistoryQuery, ConversationView_message } from '../chat/ConversationView';
-import { appendMessageToConversation } from '../chat/conversationCache';
+import { appendMessageToConversation, newestServerCursor } from '../chat/conversationCache';
 import { ALICE, BOB, CAROL, connection, message } from '../test/fixtures';
 import { chatHistoryStoreFieldName, createCache } from './cache';
 
@@ -76,5 +76,29 @@ describe('chatHistory cache policy (Relay-style, paged backwards)', () => {
 
     expect(ids(cache, BOB.id)).toEqual(['m1', 'm3']);
     expect(ids(cache, CAROL.id)).toEqual(['m2']);
+  });
+
+  it('gives an appended message a resume cursor only when nothing before it can be missing', () => {
+    const cache = createCache();
+    write(cache, [message(1, BOB)]);
+    const cursors = () =>
+      cache.readQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: 30 } })!.chatHistory.edges.map((e) => e.cursor);
+    const add = (m: ReturnType<typeof message>, resume?: string) => {
+      cache.writeFragment({ fragment: ConversationView_message, fragmentName: 'ConversationView_message', data: m });
+      appendMessageToConversation(cache, BOB.id, m, resume);
+    };
+
+    // The sendMessage answer (or the all-conversations stream): maybe ahead of a gap.
+    add(message(3, ALICE));
+    expect(cursors()).toEqual(['c-m1', 'live:m3']);
+    expect(newestServerCursor(cursors().map((cursor) => ({ cursor })))).toBe('c-m1');
+    // The conversation's own stream delivers what was missing, then the same message again.
+    add(message(2, BOB), 'c-m2');
+    add(message(3, ALICE), 'c-m3');
+    expect(cursors()).toEqual(['c-m1', 'c-m2', 'c-m3']);
+    expect(newestServerCursor(cursors().map((cursor) => ({ cursor })))).toBe('c-m3');
+    // A later placeholder delivery does not take the resume cursor back.
+    add(message(3, ALICE));
+    expect(cursors()).toEqual(['c-m1', 'c-m2', 'c-m3']);
   });
 });

@@ -1,6 +1,7 @@
 import { gql } from '@apollo/client';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { connectionStatus } from '../apollo/connectionStatus';
 import { ChatHistoryQuery, ConversationView, PAGE_SIZE } from './ConversationView';
 import { outboxFor, outboxStorageKey, type OutboxEntry } from './outbox';
 import { SendMessageMutation } from './outboxSender';
@@ -389,7 +390,10 @@ describe('ConversationView — live messages', () => {
 });
 
 describe('ConversationView — catching up with after', () => {
-  it('subscribes to its conversation after the newest cursor it holds, and slots replayed messages in order', async () => {
+  afterEach(() => connectionStatus.reset());
+
+  it('subscribes after the newest message it holds, keeps that while connected, moves it while disconnected, and slots replays in order', async () => {
+    act(() => connectionStatus.set('connected'));
     const { subscriptions } = renderWithApollo(<Conversation />, {
       mocks: [historyMock([message(1, BOB, { readAt: 'x' }), message(2, ALICE)])],
     });
@@ -398,12 +402,11 @@ describe('ConversationView — catching up with after', () => {
     await screen.findByText('Message 2');
     await waitFor(() => expect(subscribed).toEqual([{ withUserId: BOB.id, after: 'c-m2' }]));
 
-    // A live message (no cursor known) does not move `after`: no resubscription.
+    // A live message does not move `after` while the socket is up: no resubscription.
     const fromBob = (n: number) => ({ ...message(n, BOB, { readAt: 'x' }), recipient: { __typename: 'User', id: ALICE.id } });
     act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(5) } } }));
     await screen.findByText('Message 5');
-    // The replay after a reconnect: one we hold, then two we missed — one of
-    // them older than the live message above.
+    // A replay: one we hold, then two we missed — one of them older than the live message above.
     const mine2 = { ...message(2, ALICE), recipient: { __typename: 'User', id: BOB.id } };
     act(() => subscriptions.simulateResult({ result: { data: { messageAdded: mine2 } } }));
     act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(3) } } }));
@@ -412,5 +415,14 @@ describe('ConversationView — catching up with after', () => {
     await screen.findByText('Message 6');
     expect(bubbleTexts()).toEqual(['Message 1', 'Message 2', 'Message 3', 'Message 5', 'Message 6']);
     expect(subscribed).toHaveLength(1);
+
+    // The socket drops: the subscription that goes out on reconnect resumes
+    // after the newest message held (6), not after the first page (2).
+    act(() => connectionStatus.set('reconnecting'));
+    await waitFor(() => expect(subscribed.at(-1)).toEqual({ withUserId: BOB.id, after: 'c-m6' }));
+    const before = subscribed.length;
+    act(() => connectionStatus.set('connected'));
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+    expect(subscribed).toHaveLength(before);
   });
 });

@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useConnectionCount } from '../apollo/connectionStatus';
+import { useConnectionCount, useConnectionStatus } from '../apollo/connectionStatus';
 import { describeError, isUnavailableError } from '../app/errors';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
@@ -17,6 +17,8 @@ import { useSendMessage } from './useSendMessage';
 export const ConversationView_message = graphql(`
   fragment ConversationView_message on Message {
     id
+    # Where a resumed subscription continues after this message (same as its history edge cursor).
+    cursor
     readAt
     sender {
       id
@@ -71,13 +73,10 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
 
   useMarkRead(peerId, messages);
 
-  // Live messages of this conversation, resuming after the newest message
-  // whose cursor we hold: the server replays everything after it (including
-  // whatever arrived while the socket was down — graphql-ws resubscribes with
-  // these variables), then goes live. Replays of messages we hold are no-ops.
-  // Messages that arrived live have no cursor, so `after` only moves when a
-  // page is fetched (a new `after` means a new subscription).
-  const after = newestServerCursor(edges);
+  // Live messages of this conversation, resuming after the newest message we
+  // hold with nothing missing before it: the server replays everything after
+  // it (whatever arrived while the socket was down), then goes live.
+  const after = useResumeCursor(newestServerCursor(edges));
   useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !data });
 
   // Without a cursor (the page could not be loaded, e.g. after an offline
@@ -163,4 +162,20 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
       <MessageComposer key={peerId} onSend={send} peerName={peerName} />
     </section>
   );
+}
+
+/**
+ * The `after` of the conversation's subscription: the newest message held when
+ * it (re)subscribes. While the socket is up it stays put, since a new value
+ * means a new subscription (and messages arriving live move the newest one).
+ * While the socket is down it follows the newest message, so the subscription
+ * that goes out on reconnect replays only what was missed — instead of
+ * graphql-ws repeating the old one, which would replay what we already hold.
+ */
+function useResumeCursor(newest: string | undefined): string | undefined {
+  const status = useConnectionStatus();
+  const resume = useRef(newest);
+  // Derived from props and the socket state only, so rendering twice is harmless.
+  if (status !== 'connected' || resume.current === undefined) resume.current = newest;
+  return resume.current;
 }

@@ -3,9 +3,13 @@ import { chatHistoryStoreFieldName } from '../apollo/cache';
 import type { CachedConnection, CachedEdge } from '../apollo/connectionMerge';
 
 /**
- * Edges appended from a mutation or subscription result get this placeholder
- * cursor: the server's cursor for a message only comes with chatHistory pages.
- * It is never sent back to the server.
+ * An edge's cursor is also where the conversation's subscription resumes, so
+ * it must only be a server cursor when every message before it is held too:
+ * true for chatHistory pages and for what the conversation's own subscription
+ * delivers (it replays from the last cursor held). A message that arrived
+ * another way (the sendMessage answer, the all-conversations stream) may be
+ * ahead of a gap, so its edge gets this placeholder until the conversation's
+ * subscription delivers it too. Placeholders are never sent to the server.
  */
 const LIVE_CURSOR_PREFIX = 'live:';
 
@@ -13,7 +17,7 @@ export function isServerCursor(cursor: string): boolean {
   return !cursor.startsWith(LIVE_CURSOR_PREFIX);
 }
 
-/** The cursor of the newest message we hold whose server cursor we know. */
+/** The newest cursor we can resume from (see LIVE_CURSOR_PREFIX). */
 export function newestServerCursor(edges: ReadonlyArray<{ cursor: string }>): string | undefined {
   for (let i = edges.length - 1; i >= 0; i--) {
     if (isServerCursor(edges[i]!.cursor)) return edges[i]!.cursor;
@@ -26,12 +30,15 @@ export function newestServerCursor(edges: ReadonlyArray<{ cursor: string }>): st
  * mutation or subscription result) to the cached conversation with `peerId`,
  * in createdAt order — normally at the bottom, but a catch-up replay can
  * arrive after a newer live message from another subscription. No-op if that
- * conversation was never loaded or already holds the message.
+ * conversation was never loaded or already holds the message — except that
+ * `resumeCursor` (the message's cursor, given only when every earlier message
+ * is held) replaces a placeholder.
  */
 export function appendMessageToConversation(
   cache: ApolloCache,
   peerId: string,
   message: { __typename?: 'Message'; id: string },
+  resumeCursor?: string,
 ): void {
   const id = cache.identify({ __typename: 'Message', id: message.id });
   if (!id) return;
@@ -42,10 +49,16 @@ export function appendMessageToConversation(
       chatHistory(existing, { storeFieldName, toReference, readField }) {
         if (storeFieldName !== target || !existing) return existing;
         const connection = existing as unknown as CachedConnection;
-        if (connection.edges.some((e) => e.node?.__ref === id)) return existing;
+        const held = connection.edges.findIndex((e) => e.node?.__ref === id);
+        if (held >= 0) {
+          if (!resumeCursor || isServerCursor(connection.edges[held]!.cursor)) return existing;
+          const edges = connection.edges.map((e, i) => (i === held ? { ...e, cursor: resumeCursor } : e));
+          return { ...connection, edges } as never;
+        }
         const node = toReference(id);
         if (!node) return existing;
-        const edge: CachedEdge = { __typename: 'MessageEdge', cursor: `${LIVE_CURSOR_PREFIX}${message.id}`, node };
+        const cursor = resumeCursor ?? `${LIVE_CURSOR_PREFIX}${message.id}`;
+        const edge: CachedEdge = { __typename: 'MessageEdge', cursor, node };
         const createdAt = readField<string>('createdAt', node) ?? '';
         let at = connection.edges.length;
         while (at > 0 && (readField<string>('createdAt', connection.edges[at - 1]!.node) ?? '') > createdAt) at--;

@@ -9,6 +9,7 @@ export const MessageAddedSubscription = graphql(`
     messageAdded(withUserId: $withUserId, after: $after) {
       id
       clientMessageId
+      cursor
       sender {
         id
       }
@@ -50,7 +51,10 @@ export function useMessageAddedSubscription(viewerId: string, options: MessageAd
       if (!message) return;
       const mine = message.sender.id === viewerId;
       const peerId = mine ? message.recipient.id : message.sender.id;
-      appendMessageToConversation(client.cache, peerId, message);
+      // The conversation's own stream resumes from the last cursor held, so what
+      // it delivers leaves no gap: its cursor is a resume point. The
+      // all-conversations stream has no catch-up, so it gives none.
+      appendMessageToConversation(client.cache, peerId, message, options.withUserId ? message.cursor : undefined);
       // Our own message, stored: whatever happened to the mutation's answer
       // (lost in an outage, another tab sent it), it needs no more sending.
       if (mine) outboxFor(viewerId).acknowledge(message.clientMessageId);

@@ -8,12 +8,13 @@ type Person = typeof ALICE;
 export function message(
   n: number | string,
   from: Person,
-  overrides: Partial<{ content: string; readAt: string | null; clientMessageId: string | null; createdAt: string }> = {},
+  overrides: Partial<{ content: string; readAt: string | null; clientMessageId: string | null; createdAt: string; cursor: string }> = {},
 ) {
   const minute = typeof n === 'number' ? n : 0;
   return {
     __typename: 'Message' as const,
     id: `m${n}`,
+    cursor: `c-m${n}`,
     clientMessageId: null as string | null,
     content: `Message ${n}`,
     createdAt: new Date(Date.UTC(2026, 10, 25, 9, 0) + minute * 60_000).toISOString(),
