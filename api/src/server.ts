@@ -1,7 +1,6 @@
 // Wires the HTTP server: /graphql (HTTP, SSE and graphql-ws on the same path), /health, /ready, and the web app.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
-import type { ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { execute, GraphQLError, subscribe } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
