@@ -7,14 +7,17 @@ import { ROOT_DIR } from '../src/db/paths.ts';
 
 const read = (f: string) => readFile(path.join(ROOT_DIR, f), 'utf8');
 
-test('docker-compose.yml runs parley on PostgreSQL with a valid configuration', async () => {
+test('docker-compose.yml runs parley on PostgreSQL and Redis with a valid configuration', async () => {
   const compose = parse(await read('docker-compose.yml'));
-  expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'parley']));
+  expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'parley']));
   const app = compose.services.parley;
   expect(app.build).toBe('.');
   expect(app.ports).toContain('4000:4000');
   expect(app.depends_on.postgres.condition).toBe('service_healthy');
+  expect(app.depends_on.redis.condition).toBe('service_healthy');
   expect(compose.services.postgres.healthcheck.test.join(' ')).toContain('pg_isready');
+  expect(compose.services.redis.healthcheck.test.join(' ')).toContain('redis-cli ping');
+  expect(app.environment.REDIS_URL).toBe('redis://redis:6379');
   // Every service the app's URLs point at exists, and the environment passes our own validation.
   const env = { ...app.environment, JWT_SECRET: 'x'.repeat(48) };
   for (const key of ['DATABASE_URL', 'REDIS_URL']) {
