@@ -53,8 +53,9 @@ subscription Live {
 /** The WebSocket close code sent on shutdown: graphql-ws clients treat it as "reconnect" (1012 Service Restart). */
 export const SHUTDOWN_CLOSE_CODE = 1012;
 const DRAIN_TIMEOUT_MS = 10_000;
-/** How long a stopping server still reads requests that clients had already sent when it stopped listening. */
-const DRAIN_GRACE_MS = 100;
+/** How long a stopping server still reads requests that clients had already sent when it stopped listening
+ * (a busy event loop can take a while to get to them). */
+const DRAIN_GRACE_MS = 1000;
 
 /** `extensions.headers` of a graphql-ws subscribe message, when it is an object. */
 function headersOf(extensions: unknown): Record<string, unknown> | undefined {
