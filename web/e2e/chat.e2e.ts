@@ -6,7 +6,7 @@
  * Screenshots: test-results/e2e/*.png
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { logIn, sendMessage } from './support/graphqlApi';
 import { RESULTS_DIR } from './support/paths';
@@ -15,33 +15,26 @@ import {
   bubble,
   bubbles,
   composer,
-  DESKTOP,
+  failureReport,
+  openTwoPeople,
   PASSWORD,
-  PHONE,
   shot,
   storySteps,
   visibleConnection,
   waitFor,
-  watchErrors,
 } from './support/story';
 
 const SEEDED = 120;
 
 let server: RunningServer;
 let browser: Browser;
-let contextA: BrowserContext;
-let contextB: BrowserContext;
 let pageA: Page; // Alice, desktop
 let pageB: Page; // Bob, phone
 let alice: { token: string; user: { id: string } };
 let bob: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast (not skipped). */
-const step = storySteps(async () => {
-  await shot(pageA, 'failure-a');
-  await shot(pageB, 'failure-b');
-  console.warn(`Server output so far:\n${server.output().slice(-4000)}`);
-});
+const step = storySteps(failureReport('chat', () => ({ a: pageA, b: pageB }), () => server?.output() ?? ''));
 
 async function signUpInUi(page: Page, username: string, displayName: string) {
   await page.getByRole('tab', { name: 'Sign up' }).click();
@@ -66,14 +59,7 @@ beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
-  contextA = await browser.newContext({ viewport: DESKTOP });
-  contextB = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  contextA.setDefaultTimeout(15_000);
-  contextB.setDefaultTimeout(15_000);
-  pageA = await contextA.newPage();
-  pageB = await contextB.newPage();
-  watchErrors(pageA, 'A', pageErrors);
-  watchErrors(pageB, 'B', pageErrors);
+  ({ pageA, pageB } = await openTwoPeople(browser, pageErrors));
 }, 90_000);
 
 afterAll(async () => {

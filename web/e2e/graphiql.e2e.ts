@@ -10,7 +10,7 @@ import { launchChromium } from './support/browser';
 import { sendMessage, signUp } from './support/graphqlApi';
 import { RESULTS_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
-import { PASSWORD, shot, storySteps, waitFor, watchErrors } from './support/story';
+import { failureReport, PASSWORD, shot, storySteps, waitFor, watchErrors } from './support/story';
 
 let server: RunningServer;
 let browser: Browser;
@@ -21,10 +21,10 @@ const pageErrors: string[] = [];
 const offOrigin: string[] = [];
 /** graphql-ws frames the page sent and received, parsed. */
 const frames: Array<{ dir: 'sent' | 'received'; type?: string; payload?: any }> = [];
+const report = failureReport('graphiql', () => ({ page }), () => server?.output() ?? '');
 const step = storySteps(async () => {
-  await shot(page, 'graphiql-failure');
   console.warn(`graphql-ws frames: ${JSON.stringify(frames).slice(0, 2000)}\npage errors: ${pageErrors.join('\n')}`);
-  console.warn(`Server output so far:\n${server.output().slice(-4000)}`);
+  await report();
 });
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@
  * Screenshots: test-results/e2e/outbox-*.png
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startAppHost, type AppHost } from './support/appHost';
 import { launchChromium } from './support/browser';
 import { conversation, gql, signUp } from './support/graphqlApi';
@@ -20,13 +20,14 @@ import {
   bubbles,
   composer,
   DESKTOP,
+  failureReport,
+  openTwoPeople,
   PASSWORD,
   PHONE,
   shot,
   storySteps,
   visibleConnection,
   waitFor,
-  watchErrors,
 } from './support/story';
 
 const QUEUED = 'Written while the server was down';
@@ -36,18 +37,13 @@ let server: RunningServer;
 /** A loads the app from here (a static host in front of the API), B from the API server itself. */
 let appHost: AppHost;
 let browser: Browser;
-let contextA: BrowserContext;
-let contextB: BrowserContext;
 let pageA: Page; // Ada, desktop
 let pageB: Page; // Ben, phone
 let ada: { token: string; user: { id: string } };
 let ben: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast; a failure leaves screenshots. */
-const step = storySteps(async () => {
-  await shot(pageA, 'outbox-failure-a');
-  await shot(pageB, 'outbox-failure-b');
-});
+const step = storySteps(failureReport('outbox', () => ({ a: pageA, b: pageB }), () => server?.output() ?? ''));
 /** While true, B's WebSocket connections are refused (B stays disconnected). */
 let blockB = false;
 /** graphql-ws frames B sent, oldest first. */
@@ -74,16 +70,9 @@ beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
-  contextA = await browser.newContext({ viewport: DESKTOP });
-  contextB = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  contextA.setDefaultTimeout(15_000);
-  contextB.setDefaultTimeout(15_000);
   // A reloads while the API is down: its app comes from a static host.
   appHost = await startAppHost(server.url);
-  pageA = await contextA.newPage();
-  pageB = await contextB.newPage();
-  watchErrors(pageA, 'A', pageErrors);
-  watchErrors(pageB, 'B', pageErrors);
+  ({ pageA, pageB } = await openTwoPeople(browser, pageErrors));
   await pageB.routeWebSocket(/\/graphql$/, (ws) => {
     if (blockB) {
       void ws.close({ code: 1012, reason: 'test: server not reachable for B' });

@@ -3,7 +3,7 @@
  * one failed (not skipped), screenshots, page locators and polling.
  */
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { RESULTS_DIR } from './paths';
 
 export const PASSWORD = 'correct horse battery';
@@ -48,4 +48,25 @@ export function watchErrors(page: Page, who: string, sink: string[]) {
   page.on('console', (m) => {
     if (m.type() === 'error') sink.push(`${who} console: ${m.text()}`);
   });
+}
+
+/** A on a desktop and B on a phone, each in its own browser context; their page errors go to `errors`. */
+export async function openTwoPeople(browser: Browser, errors: string[]): Promise<{ pageA: Page; pageB: Page }> {
+  const contextA = await browser.newContext({ viewport: DESKTOP });
+  const contextB = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  contextA.setDefaultTimeout(15_000);
+  contextB.setDefaultTimeout(15_000);
+  const pageA = await contextA.newPage();
+  const pageB = await contextB.newPage();
+  watchErrors(pageA, 'A', errors);
+  watchErrors(pageB, 'B', errors);
+  return { pageA, pageB };
+}
+
+/** `onFailure` for storySteps: a screenshot of each page (`<prefix>-failure-<name>`) and the end of the server's log. */
+export function failureReport(prefix: string, pages: () => Record<string, Page | undefined>, serverOutput: () => string) {
+  return async () => {
+    for (const [name, page] of Object.entries(pages())) if (page) await shot(page, `${prefix}-failure-${name}`);
+    console.warn(`Server output so far:\n${serverOutput().slice(-4000)}`);
+  };
 }
