@@ -1,4 +1,4 @@
-// Generates the Prisma client and Pothos' Prisma types (runs on `npm install`/`npm ci`).
+// Generates the Prisma client (runs on `npm install`/`npm ci`).
 // Generation is WebAssembly, but Prisma's CLI first checks for a native schema-engine binary it would download —
 // impossible offline or behind a firewall. It only checks that the file exists, so point it at one that does.
 // (Migrations never use that binary: see api/src/db/migrator.ts.)

@@ -1,7 +1,7 @@
 // `npm run db:deploy`: applies pending migrations to DATABASE_URL (or the embedded database in DATA_DIR), the
 // same way the server does at start-up. Useful before rolling out several instances.
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db.ts';
+import { openDatabase } from '../src/db/index.ts';
 import { createLogger } from '../src/logger.ts';
 
 const config = loadConfig();

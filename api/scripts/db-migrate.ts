@@ -4,7 +4,7 @@
 import { mkdir, readdir, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import { diffToSchema } from '../src/db/schema-engine.ts';
-import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/db/paths.ts';
+import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/paths.ts';
 
 const name = (process.argv[2] ?? '').trim();
 if (!/^[a-z0-9_]+$/i.test(name)) {

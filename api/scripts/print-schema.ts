@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { ROOT_DIR } from '../src/db/paths.ts';
+import { ROOT_DIR } from '../src/paths.ts';
 import { schema } from '../src/schema/index.ts';
 
 export const SCHEMA_FILE = path.join(ROOT_DIR, 'schema.graphql');

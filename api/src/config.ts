@@ -1,7 +1,7 @@
 // Configuration from the environment, validated once at start-up (see the README's configuration table).
 import path from 'node:path';
 import { z } from 'zod';
-import { ROOT_DIR } from './db/paths.ts';
+import { ROOT_DIR } from './paths.ts';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),

@@ -2,14 +2,25 @@
 // and the services resolvers use.
 import type { TokenService } from './auth/tokens.ts';
 import { bearerToken } from './auth/tokens.ts';
-import type { PrismaClient } from './db.ts';
+import type { ViewerCache } from './auth/viewers.ts';
+import type { ChatPubSub } from './chat/events.ts';
+import type { MessageFeed } from './chat/live.ts';
+import type { PublicUser } from './chat/types.ts';
+import type { PrismaClient, Sql } from './db/index.ts';
 import type { Logger } from './logger.ts';
-import type { ParleyPubSub } from './pubsub.ts';
 import { unauthenticated } from './errors.ts';
 
-export type Viewer = { id: string; username: string; displayName: string };
+export type Viewer = PublicUser;
 
-export type Services = { prisma: PrismaClient; pubsub: ParleyPubSub; tokens: TokenService; log: Logger };
+export type Services = {
+  prisma: PrismaClient;
+  sql: Sql;
+  pubsub: ChatPubSub;
+  feed: MessageFeed;
+  tokens: TokenService;
+  viewers: ViewerCache;
+  log: Logger;
+};
 
 export type Context = Services & {
   viewer: Viewer | null;
@@ -26,10 +37,7 @@ export async function authenticate(services: Services, authorization: unknown): 
   if (token === null) return { viewer: null, authError: 'Authorization must be "Bearer <token>".' };
   const verified = await services.tokens.verify(token);
   if ('error' in verified) return { viewer: null, authError: verified.error };
-  const user = await services.prisma.user.findUnique({
-    where: { id: verified.userId },
-    select: { id: true, username: true, displayName: true },
-  });
+  const user = await services.viewers.get(verified.userId);
   if (!user) return { viewer: null, authError: 'The token belongs to a user that no longer exists: sign up again.' };
   return { viewer: user, authError: null };
 }

@@ -15,28 +15,51 @@ export const badInput = (message: string, argument?: string) =>
 export const notFound = (message: string) => clientError('NOT_FOUND', message);
 export const forbidden = (message: string) => clientError('FORBIDDEN', message);
 
-/** Prisma's "unique constraint failed" error code. */
+const codeOf = (err: unknown) => (typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined);
+
+/** "Unique constraint failed": Prisma's P2002, or PostgreSQL's 23505 from a raw statement. */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
+  const code = codeOf(err);
+  return code === 'P2002' || code === '23505';
+}
+
+/** PostgreSQL's "foreign key violation" (23505's sibling 23503), with the constraint that failed. */
+export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
+  return codeOf(err) === '23503' && (!constraint || (err as { constraint?: string }).constraint === constraint);
 }
 
 const UNAVAILABLE_CODES = new Set([
   'P1001', 'P1002', 'P1008', 'P1017', 'P2024', // Prisma: unreachable, timed out, closed, pool timeout
   'P2028', // Prisma: a transaction could not start or finish in time (overloaded); it was rolled back
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', // PostgreSQL: admin shutdown, crash shutdown, cannot connect now
 ]);
-const UNAVAILABLE_MESSAGE =
-  /Connection terminated|connection (is )?closed|Can't reach database|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error|DatabaseNotReachable|ConnectionClosed/i;
 
-/** True for errors that mean "the database cannot be reached right now" (walks the cause chain). */
+/**
+ * PostgreSQL's SQLSTATEs for "not now, try again": class 08 (connection exception), 57P01..57P05 (shutting down,
+ * crashed, recovering: "not yet accepting connections", "in recovery mode", idle timeouts), 53300 (too many
+ * connections). Classified by code, never by message text, which varies by version and locale.
+ */
+const isUnavailableSqlState = (code: string) => /^(08[0-9A-Z]{3}|57P0[1-5]|53300)$/.test(code);
+
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection (is )?closed|Can't reach database|Client has encountered a connection error|DatabaseNotReachable|ConnectionClosed/i;
+
+/**
+ * True for errors that mean "the database cannot be reached right now". Walks the cause chain, including where
+ * Prisma's driver adapters keep the driver's error (`meta.driverAdapterError.cause`, e.g. P2039 around a 57P03).
+ */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 6) return false;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalError?: unknown };
-  if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-  if (typeof e.kind === 'string' && /DatabaseNotReachable|ConnectionClosed|SocketTimeout/.test(e.kind)) return true;
+  if (!err || typeof err !== 'object' || depth > 8) return false;
+  const e = err as {
+    code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalError?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
+  if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || isUnavailableSqlState(e.code))) return true;
+  if (typeof e.kind === 'string' && /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)) {
+    return true;
+  }
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
-  return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.originalError, depth + 1);
+  return [e.cause, e.originalError, e.meta?.driverAdapterError].some((next) => isDatabaseUnavailable(next, depth + 1));
 }
 
 export const serviceUnavailable = () =>

@@ -1,30 +1,33 @@
-// Typed pub/sub channels. Every event is published on the channel of each user it concerns, so a subscriber only
-// ever listens to its own user's channel: nobody can subscribe to someone else's messages.
-// With REDIS_URL, events travel through Redis pub/sub so every instance's subscribers receive them.
+// The event bus: in-process, or Redis pub/sub with REDIS_URL so every instance's subscribers receive every event.
+// It carries any typed channels (the chat's are in chat/events.ts). Payloads cross Redis as JSON; dates are
+// restored here, at the boundary, so subscribers always see the same objects an in-process publish would give.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import type { MessageWithUsers } from './chat/types.ts';
 import type { Logger } from './logger.ts';
 
-export type PubSubChannels = {
-  /** A message was stored in which the user is sender or recipient. */
-  'user:messageAdded': [userId: string, payload: MessageWithUsers];
-};
+type Channels = { [channel: string]: [unknown] | [string, unknown] };
 
-export type ParleyPubSub = PubSub<PubSubChannels>;
-
-export type EventBus = {
-  pubsub: ParleyPubSub;
+export type EventBus<C extends Channels> = {
+  pubsub: PubSub<C>;
   kind: 'in-process' | 'redis';
   /** True when events can be published and received (always, in-process). */
   isConnected(): boolean;
   close(): Promise<void>;
 };
 
-export function createEventBus(redisUrl: string | undefined, log: Logger): EventBus {
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** JSON whose date fields (named `…At`, e.g. createdAt, readAt) come back as Dates. */
+export const eventSerializer = {
+  stringify: (event: unknown) => JSON.stringify(event),
+  parse: (text: string) =>
+    JSON.parse(text, (key, value) => (key.endsWith('At') && typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value)),
+};
+
+export function createEventBus<C extends Channels>(redisUrl: string | undefined, log: Logger): EventBus<C> {
   if (!redisUrl) {
-    return { pubsub: createPubSub<PubSubChannels>(), kind: 'in-process', isConnected: () => true, close: async () => {} };
+    return { pubsub: createPubSub<C>(), kind: 'in-process', isConnected: () => true, close: async () => {} };
   }
   // ioredis reconnects by itself (and re-subscribes); a publish made while disconnected is queued and sent on
   // reconnect. Messages are in the database first, so subscribers fill any gap from there (see chat/live.ts).
@@ -35,8 +38,9 @@ export function createEventBus(redisUrl: string | undefined, log: Logger): Event
     client.on('error', (err) => log.warn({ err: err.message, client: name }, 'redis error'));
     client.on('ready', () => log.info({ client: name }, 'redis connected'));
   }
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient, serializer: eventSerializer });
   return {
-    pubsub: createPubSub<PubSubChannels>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
+    pubsub: createPubSub<C>({ eventTarget }),
     kind: 'redis',
     isConnected: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
     close: async () => {

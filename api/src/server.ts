@@ -9,6 +9,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, authorizationParam, type Authentication, type Context, type Services } from './context.ts';
+import type { OutageReporter } from './db/outage.ts';
 import { isDatabaseUnavailable, serviceUnavailable, unauthenticated } from './errors.ts';
 import { errorCodesPlugin, withCode } from './http/error-codes.ts';
 import { health, ready, type ReadinessProbe } from './http/health.ts';
@@ -16,7 +17,13 @@ import { operationLogPlugin } from './http/operation-log.ts';
 import { createStaticHandler } from './http/static.ts';
 import { schema } from './schema/index.ts';
 
-export type ServerOptions = Services & { webDist: string; readiness: Omit<ReadinessProbe, 'shuttingDown'> };
+export type ServerOptions = {
+  services: Services;
+  /** Logs database outages once per episode. */
+  outage: OutageReporter;
+  webDist: string;
+  readiness: Omit<ReadinessProbe, 'shuttingDown'>;
+};
 export type RunningServer = { server: Server; url: string; close(): Promise<void> };
 
 const GRAPHIQL_WELCOME = `# Welcome to parley. Every field is documented: open the docs (book icon, top left).
@@ -67,7 +74,8 @@ function headersOf(extensions: unknown): Record<string, unknown> | undefined {
 const afterNextPoll = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 export function createParleyServer(opts: ServerOptions) {
-  const services: Services = { prisma: opts.prisma, pubsub: opts.pubsub, tokens: opts.tokens, log: opts.log };
+  const { services } = opts;
+  const log = services.log;
   let shuttingDown = false;
 
   const yoga = createYoga<{ connectionParams?: Record<string, unknown>; preAuth?: Authentication }, Context>({
@@ -85,20 +93,17 @@ export function createParleyServer(opts: ServerOptions) {
     maskedErrors: {
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (isDatabaseUnavailable(original)) {
-          opts.log.warn({ err: (original as Error).message }, 'database unavailable');
-          return serviceUnavailable();
-        }
-        if (!(original instanceof GraphQLError) && original) opts.log.error({ err: original }, 'unexpected error');
+        if (opts.outage.report(original)) return serviceUnavailable();
+        if (!(original instanceof GraphQLError) && original) log.error({ err: original }, 'unexpected error');
         return defaultMaskError(error, message, isDev);
       },
       isDev: false,
     },
     logging: {
-      debug: (...a) => opts.log.debug(a.map(String).join(' ')),
-      info: (...a) => opts.log.info(a.map(String).join(' ')),
-      warn: (...a) => opts.log.warn(a.map(String).join(' ')),
-      error: (...a) => opts.log.error(a.map(String).join(' ')),
+      debug: (...a) => log.debug(a.map(String).join(' ')),
+      info: (...a) => log.info(a.map(String).join(' ')),
+      warn: (...a) => log.warn(a.map(String).join(' ')),
+      error: (...a) => log.error(a.map(String).join(' ')),
     },
     context: async ({ request, connectionParams, preAuth }) => {
       // graphql-ws authenticates once per socket (onConnect) and passes the result as preAuth.
@@ -113,7 +118,7 @@ export function createParleyServer(opts: ServerOptions) {
         maxAliases: { n: 15 },
         blockFieldSuggestion: { enabled: false },
       }),
-      operationLogPlugin(opts.log),
+      operationLogPlugin(log),
       errorCodesPlugin(),
     ],
   });
@@ -150,7 +155,7 @@ export function createParleyServer(opts: ServerOptions) {
           return true;
         } catch (err) {
           // Cannot check the token (database down): let the client retry instead of telling it to sign in again.
-          opts.log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
+          log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
           ctx.extra.socket.close(CloseCode.InternalServerError, 'Service unavailable');
           return false;
         }

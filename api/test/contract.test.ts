@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isInputObjectType, isInterfaceType, isObjectType, printSchema } from 'graphql';
-import { ROOT_DIR } from '../src/db/paths.ts';
+import { ROOT_DIR } from '../src/paths.ts';
 import { schema } from '../src/schema/index.ts';
 
 test('schema.graphql is up to date (run `npm run schema:print` after changing the schema)', async () => {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config.ts';
-import { ROOT_DIR } from '../src/db/paths.ts';
+import { ROOT_DIR } from '../src/paths.ts';
 
 const read = (f: string) => readFile(path.join(ROOT_DIR, f), 'utf8');
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgConnection, pgliteConnection } from '../src/db/connections.ts';
 import { applyMigrations, readLocalMigrations, type LocalMigration, type SqlConnection } from '../src/db/migrator.ts';
-import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/db/paths.ts';
+import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/paths.ts';
 import { diffToSchema } from '../src/db/schema-engine.ts';
 import { createTestDatabase, usingPostgres, withAdmin } from './support/databases.ts';
 import pg from 'pg';

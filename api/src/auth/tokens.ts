@@ -6,6 +6,7 @@ import path from 'node:path';
 import { SignJWT, jwtVerify, errors } from 'jose';
 
 const ISSUER = 'parley';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TokenService = {
   sign(userId: string): Promise<string>;
@@ -22,7 +23,8 @@ export function createTokenService(secret: string, ttl: string): TokenService {
     verify: async (token) => {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-        return payload.sub ? { userId: payload.sub } : { error: 'The token names no user.' };
+        // User ids are UUIDs: a signed token naming anything else was not made by this server's sign().
+        return payload.sub && UUID.test(payload.sub) ? { userId: payload.sub.toLowerCase() } : { error: 'The token names no user.' };
       } catch (err) {
         if (err instanceof errors.JWTExpired) return { error: 'The token has expired: log in again.' };
         return { error: 'The token is not valid: log in again.' };

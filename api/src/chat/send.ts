@@ -1,84 +1,75 @@
-// sendMessage: the row is committed before anything is published or returned.
-// Positions: the conversation row is upserted with `lastSeq + 1` in the same transaction as the insert, so its
-// row lock serialises senders of one conversation and `seq` order is commit order (a reader that has seen seq N
-// can never later find a newly committed N-1). createdAt never decreases along seq either.
-// Idempotency: (senderId, clientMessageId) is unique in the database; a retry returns the stored message.
-import type { PrismaClient } from '../db.ts';
-import { badInput, isUniqueViolation } from '../errors.ts';
-import { participantKey, requireOtherUser } from './conversation.ts';
-import { type MessageWithUsers, withUsers } from './types.ts';
+// sendMessage: the row is committed before anything is published or returned, in ONE statement (one round trip,
+// one implicit transaction).
+// Positions: the conversation row is upserted with `lastSeq + 1` in the same statement as the insert, so its row
+// lock serialises senders of one conversation and `seq` order is commit order (a reader that has seen seq N can
+// never later find a newly committed N-1). createdAt never decreases along seq either. A statement that fails
+// (unknown sender, a concurrent retry that committed first) rolls back whole: no position is ever skipped.
+// Idempotency: (senderId, clientMessageId) is unique in the database; a retry returns the stored message — and
+// publishes it again, because the first attempt may have committed without its reply (or its publish) arriving.
+// Delivery drops what a subscriber already has, so a second event is harmless and a missing one is not.
+import type { Sql } from '../db/index.ts';
+import { statement } from '../db/sql.ts';
+import { badInput, isForeignKeyViolation, isUniqueViolation, notFound, unauthenticated } from '../errors.ts';
+import { NO_SUCH_USER, parseOtherUser, participantKey } from './conversation.ts';
+import { publishMessageAdded, type ChatPubSub } from './events.ts';
+import { JOIN_USERS, MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './rows.ts';
+import type { ChatMessage } from './types.ts';
 import { parseClientMessageId, parseContent } from './validation.ts';
 
-/**
- * Waiting for a pooled connection (maxWait) and running (timeout) may take longer than Prisma's defaults (2 s / 5 s)
- * in a burst of sends: the conversation's row lock serialises its senders, each holding a connection. Past these,
- * the send fails with SERVICE_UNAVAILABLE (nothing stored; retry with the same clientMessageId).
- */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
-
 export type SendArgs = { recipientId: string; content: string; clientMessageId?: string | null };
-/** `created` is false when a retry matched an already-stored message (nothing new to publish). */
-export type SendResult = { message: MessageWithUsers; created: boolean };
 
-export async function sendMessage(prisma: PrismaClient, senderId: string, args: SendArgs): Promise<SendResult> {
+// $1 sender, $2 recipient, $3 clientMessageId (may be null), $4 content, $5/$6 the participant key.
+// No row back: the recipient does not exist.
+export const SEND = statement(
+  'chat_send',
+  `WITH existing AS (
+     SELECT * FROM "Message" WHERE "senderId" = $1::uuid AND "clientMessageId" = $3::text
+   ), position AS (
+     INSERT INTO "Conversation" ("id", "userLowId", "userHighId", "lastSeq", "lastMessageAt")
+     SELECT gen_random_uuid(), $5::uuid, $6::uuid, 1, clock_timestamp()
+     FROM "User" WHERE "id" = $2::uuid AND NOT EXISTS (SELECT 1 FROM existing)
+     ON CONFLICT ("userLowId", "userHighId") DO UPDATE
+       SET "lastSeq" = "Conversation"."lastSeq" + 1,
+           "lastMessageAt" = GREATEST(clock_timestamp(), "Conversation"."lastMessageAt")
+     RETURNING "id", "lastSeq", "lastMessageAt"
+   ), inserted AS (
+     INSERT INTO "Message" ("id", "conversationId", "seq", "senderId", "recipientId", "content", "clientMessageId", "createdAt")
+     SELECT gen_random_uuid(), "id", "lastSeq", $1::uuid, $2::uuid, $4::text, $3::text, "lastMessageAt" FROM position
+     RETURNING *
+   ), m AS (
+     SELECT * FROM inserted UNION ALL SELECT * FROM existing
+   )
+   SELECT ${MESSAGE_COLUMNS} FROM m ${JOIN_USERS}`,
+);
+
+export type SendDeps = { sql: Sql; pubsub: ChatPubSub };
+
+export async function sendMessage(deps: SendDeps, senderId: string, args: SendArgs): Promise<ChatMessage> {
   const content = parseContent(args.content);
   const clientMessageId = parseClientMessageId(args.clientMessageId);
-  const recipientId = await requireOtherUser(prisma, senderId, args.recipientId, 'recipientId');
+  const recipientId = parseOtherUser(senderId, args.recipientId, 'recipientId');
+  const { userLowId, userHighId } = participantKey(senderId, recipientId);
+  const params = [senderId, recipientId, clientMessageId, content, userLowId, userHighId];
 
-  if (clientMessageId) {
-    const existing = await findRetry(prisma, senderId, clientMessageId, recipientId, content);
-    if (existing) return { message: existing, created: false };
-  }
+  let rows: MessageRow[];
   try {
-    const message = await prisma.$transaction(async (tx) => {
-      const { userLowId, userHighId } = participantKey(senderId, recipientId);
-      const [position] = await tx.$queryRaw<{ id: string; lastSeq: number; lastMessageAt: Date }[]>`
-        INSERT INTO "Conversation" ("id", "userLowId", "userHighId", "lastSeq", "lastMessageAt")
-        VALUES (gen_random_uuid(), ${userLowId}::uuid, ${userHighId}::uuid, 1, clock_timestamp())
-        ON CONFLICT ("userLowId", "userHighId") DO UPDATE
-          SET "lastSeq" = "Conversation"."lastSeq" + 1,
-              "lastMessageAt" = GREATEST(clock_timestamp(), "Conversation"."lastMessageAt")
-        RETURNING "id", "lastSeq", "lastMessageAt"`;
-      return tx.message.create({
-        data: {
-          conversationId: position.id,
-          seq: position.lastSeq,
-          senderId,
-          recipientId,
-          content,
-          clientMessageId,
-          createdAt: position.lastMessageAt,
-        },
-        include: withUsers,
-      });
-    }, TRANSACTION_OPTIONS);
-    return { message, created: true };
+    rows = await deps.sql.query<MessageRow>(SEND, params);
   } catch (err) {
-    // A concurrent retry with the same clientMessageId committed first: answer with its row.
-    if (clientMessageId && isUniqueViolation(err)) {
-      const existing = await findRetry(prisma, senderId, clientMessageId, recipientId, content);
-      if (existing) return { message: existing, created: false };
+    if (isForeignKeyViolation(err, 'Message_senderId_fkey')) {
+      throw unauthenticated('The token belongs to a user that no longer exists: sign up again.');
     }
-    throw err;
+    // A concurrent retry with the same clientMessageId committed first: this statement now finds its row.
+    if (!(clientMessageId && isUniqueViolation(err))) throw err;
+    rows = await deps.sql.query<MessageRow>(SEND, params);
   }
-}
-
-async function findRetry(
-  prisma: PrismaClient,
-  senderId: string,
-  clientMessageId: string,
-  recipientId: string,
-  content: string,
-): Promise<MessageWithUsers | null> {
-  const existing = await prisma.message.findUnique({
-    where: { senderId_clientMessageId: { senderId, clientMessageId } },
-    include: withUsers,
-  });
-  if (existing && (existing.recipientId !== recipientId || existing.content !== content)) {
+  if (!rows.length) throw notFound(NO_SUCH_USER('recipientId'));
+  const message = toChatMessage(rows[0]);
+  if (message.recipientId !== recipientId || message.content !== content) {
     throw badInput(
       'clientMessageId was already used for a different message (other recipient or content): use a new id.',
       'clientMessageId',
     );
   }
-  return existing;
+  publishMessageAdded(deps.pubsub, message);
+  return message;
 }

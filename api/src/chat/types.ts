@@ -1,15 +1,21 @@
-import type { Message, User } from '../generated/prisma/client.ts';
+// What the chat domain hands to resolvers and events: plain rows, users reduced to their public fields (a password
+// hash never leaves the accounts module, never crosses pub/sub).
 
-/** A stored message with both participants loaded: what resolvers and events carry. */
-export type MessageWithUsers = Message & { sender: User; recipient: User };
+/** The fields of a user anyone signed in may see. */
+export type PublicUser = { id: string; username: string; displayName: string };
 
-export const withUsers = { sender: true, recipient: true } as const;
-
-export type PageInfo = {
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  startCursor: string | null;
-  endCursor: string | null;
+/** A stored message with both participants. */
+export type ChatMessage = {
+  id: string;
+  conversationId: string;
+  /** Position in its conversation: 1, 2, 3… in commit order, without gaps. */
+  seq: number;
+  senderId: string;
+  recipientId: string;
+  content: string;
+  clientMessageId: string | null;
+  createdAt: Date;
+  readAt: Date | null;
+  sender: PublicUser;
+  recipient: PublicUser;
 };
-
-export type Connection<T> = { edges: { cursor: string; node: T }[]; pageInfo: PageInfo };

@@ -3,7 +3,6 @@ import { badInput } from '../errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const MAX_PAGE = 100;
 export const MAX_CONTENT_LENGTH = 4000;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 128;
 
@@ -31,15 +30,6 @@ export function parseClientMessageId(value: string | null | undefined): string |
       `clientMessageId must be 1..${MAX_CLIENT_MESSAGE_ID_LENGTH} printable characters (a UUID is a good choice).`,
       'clientMessageId',
     );
-  }
-  return value;
-}
-
-/** A page size argument (first/last): 1..100. */
-export function parsePageSize(value: number | null | undefined, argument: string): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) {
-    throw badInput(`${argument} must be between 1 and ${MAX_PAGE}.`, argument);
   }
   return value;
 }

@@ -1,9 +1,9 @@
 import { builder } from '../builder.ts';
-import type { User } from '../generated/prisma/client.ts';
+import type { PublicUser } from '../chat/types.ts';
 import { logIn, signUp, USERNAME_RULE } from '../users/accounts.ts';
 import { UserType } from './user.ts';
 
-const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayload').implement({
+const AuthPayload = builder.objectRef<{ token: string; user: PublicUser }>('AuthPayload').implement({
   description: 'The result of signing up or logging in.',
   fields: (t) => ({
     token: t.exposeString('token', {

@@ -1,7 +1,7 @@
 // Relay-style connection types (https://relay.dev/graphql/connections.htm), described for GraphiQL readers.
 import type { ObjectRef } from '@pothos/core';
 import { builder } from '../builder.ts';
-import type { Connection, PageInfo as PageInfoShape } from '../chat/types.ts';
+import type { Connection, PageInfo as PageInfoShape } from '../paging.ts';
 
 export const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
   description: 'Where a page sits in the whole list, and the cursors to fetch the pages around it.',

@@ -3,12 +3,12 @@ import { encodeMessageCursor } from '../chat/cursor.ts';
 import { chatHistory } from '../chat/history.ts';
 import { markRead } from '../chat/read.ts';
 import { sendMessage } from '../chat/send.ts';
-import { subscribeToMessages } from '../chat/live.ts';
-import type { MessageWithUsers } from '../chat/types.ts';
+import type { ChatMessage } from '../chat/types.ts';
 import { requireViewer } from '../context.ts';
 import { connectionTypes } from './connection.ts';
+import { UserType } from './user.ts';
 
-export const MessageType = builder.prismaObject('Message', {
+export const MessageType = builder.objectRef<ChatMessage>('Message').implement({
   description: 'A message from one user to another.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable unique id (a UUID).' }),
@@ -18,8 +18,8 @@ export const MessageType = builder.prismaObject('Message', {
         "The sender's own id for this message, if it gave one in sendMessage. Only the sender sees it (null for the recipient).",
       resolve: (m, _args, ctx) => (ctx.viewer?.id === m.senderId ? m.clientMessageId : null),
     }),
-    sender: t.relation('sender', { description: 'Who wrote the message.' }),
-    recipient: t.relation('recipient', { description: 'Who the message is for.' }),
+    sender: t.field({ type: UserType, description: 'Who wrote the message.', resolve: (m) => m.sender }),
+    recipient: t.field({ type: UserType, description: 'Who the message is for.', resolve: (m) => m.recipient }),
     content: t.exposeString('content', { description: 'The text, trimmed, 1..4000 characters.' }),
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
@@ -35,7 +35,6 @@ export const MessageType = builder.prismaObject('Message', {
         "This message's position in its conversation, the same value as its MessageEdge.cursor. Pass it as " +
         'messageAdded(withUserId, after) to resume a subscription right after the last message you hold, or to ' +
         'chatHistory(after/before) to page from it. Opaque: do not parse it.',
-      select: { conversationId: true, seq: true },
       resolve: (m) => encodeMessageCursor(m),
     }),
   }),
@@ -65,8 +64,7 @@ builder.queryFields((t) => ({
       last: t.arg.int({ required: false, description: 'The last N messages (before `before`), 1..100.' }),
       before: t.arg.string({ required: false, description: 'Only messages before this cursor.' }),
     },
-    resolve: (_root, args, ctx) =>
-      chatHistory(ctx.prisma, requireViewer(ctx).id, args),
+    resolve: (_root, args, ctx) => chatHistory(ctx.sql, requireViewer(ctx).id, args),
   }),
 }));
 
@@ -86,15 +84,7 @@ builder.mutationFields((t) => ({
           'Reusing it for a different message is BAD_USER_INPUT.',
       }),
     },
-    resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
-      const { message, created } = await sendMessage(ctx.prisma, viewer.id, args);
-      if (created) {
-        ctx.pubsub.publish('user:messageAdded', message.senderId, message);
-        ctx.pubsub.publish('user:messageAdded', message.recipientId, message);
-      }
-      return message;
-    },
+    resolve: (_root, args, ctx) => sendMessage(ctx, requireViewer(ctx).id, args),
   }),
   markRead: t.field({
     type: MarkReadPayload,
@@ -108,7 +98,7 @@ builder.mutationFields((t) => ({
         description: 'Only messages up to and including this one (a message of your conversation with senderId).',
       }),
     },
-    resolve: (_root, args, ctx) => markRead(ctx.prisma, requireViewer(ctx).id, args),
+    resolve: (_root, args, ctx) => markRead(ctx.sql, requireViewer(ctx).id, args),
   }),
 }));
 
@@ -130,7 +120,7 @@ builder.subscriptionFields((t) => ({
           'message you hold after a reconnect.',
       }),
     },
-    subscribe: (_root, args, ctx) => subscribeToMessages(ctx, requireViewer(ctx).id, args),
-    resolve: (message: MessageWithUsers) => message,
+    subscribe: (_root, args, ctx) => ctx.feed.subscribe(requireViewer(ctx).id, args),
+    resolve: (message: ChatMessage) => message,
   }),
 }));

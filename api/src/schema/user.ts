@@ -1,9 +1,10 @@
 import { builder } from '../builder.ts';
+import type { PublicUser } from '../chat/types.ts';
 import { requireViewer } from '../context.ts';
 import { searchUsers } from '../users/directory.ts';
 import { connectionTypes } from './connection.ts';
 
-export const UserType = builder.prismaObject('User', {
+export const UserType = builder.objectRef<PublicUser>('User').implement({
   description: 'A person who can chat.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable unique id (a UUID).' }),
@@ -22,11 +23,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description:
       'The signed-in user; null when no token is sent. An invalid or expired token is an UNAUTHENTICATED error.',
-    resolve: async (_root, _args, ctx) => {
-      if (!ctx.viewer && !ctx.authError) return null;
-      const viewer = requireViewer(ctx);
-      return ctx.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
-    },
+    resolve: (_root, _args, ctx) => (!ctx.viewer && !ctx.authError ? null : requireViewer(ctx)),
   }),
   users: t.field({
     type: UserConnection,

@@ -1,8 +1,10 @@
 // Sign-up and log-in rules. Usernames are case-insensitive (stored lower-cased).
-import type { PrismaClient } from '../db.ts';
-import type { User } from '../generated/prisma/client.ts';
+import type { PublicUser } from '../chat/types.ts';
+import type { PrismaClient } from '../db/index.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { badInput, clientError, isUniqueViolation } from '../errors.ts';
+
+const PUBLIC_FIELDS = { id: true, username: true, displayName: true } as const;
 
 export const USERNAME_RULE = '3..32 characters: letters, digits, ".", "_" or "-"';
 
@@ -32,13 +34,14 @@ function parseDisplayName(value: string | null | undefined, username: string): s
 export async function signUp(
   prisma: PrismaClient,
   args: { username: string; password: string; displayName?: string | null },
-): Promise<User> {
+): Promise<PublicUser> {
   const username = parseUsername(args.username);
   const password = parsePassword(args.password);
   const displayName = parseDisplayName(args.displayName, username);
   try {
     return await prisma.user.create({
       data: { username, displayName, passwordHash: await hashPassword(password) },
+      select: PUBLIC_FIELDS,
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw badInput(`The username "${username}" is taken.`, 'username');
@@ -46,10 +49,14 @@ export async function signUp(
   }
 }
 
-export async function logIn(prisma: PrismaClient, args: { username: string; password: string }): Promise<User> {
-  const user = await prisma.user.findUnique({ where: { username: normalizeUsername(args.username) } });
+export async function logIn(prisma: PrismaClient, args: { username: string; password: string }): Promise<PublicUser> {
+  // The only read of a password hash: it stays in this function.
+  const user = await prisma.user.findUnique({
+    where: { username: normalizeUsername(args.username) },
+    select: { ...PUBLIC_FIELDS, passwordHash: true },
+  });
   const ok = await verifyPassword(user?.passwordHash ?? null, args.password);
   // One message for both cases, so log-in does not reveal which usernames exist.
   if (!user || !ok) throw clientError('UNAUTHENTICATED', 'Wrong username or password.');
-  return user;
+  return { id: user.id, username: user.username, displayName: user.displayName };
 }

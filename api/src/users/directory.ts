@@ -1,9 +1,8 @@
 // users(search:): people to start a chat with, ordered by username, keyset-paged by username.
-import type { PrismaClient } from '../db.ts';
-import type { User } from '../generated/prisma/client.ts';
+import type { PublicUser } from '../chat/types.ts';
+import type { PrismaClient } from '../db/index.ts';
 import { badInput } from '../errors.ts';
-import type { Connection } from '../chat/types.ts';
-import { parsePageSize } from '../chat/validation.ts';
+import { connection, parsePageSize, type Connection } from '../paging.ts';
 
 export const DEFAULT_USERS_PAGE = 20;
 
@@ -21,7 +20,7 @@ export async function searchUsers(
   prisma: PrismaClient,
   viewerId: string,
   args: { search?: string | null; first?: number | null; after?: string | null },
-): Promise<Connection<User>> {
+): Promise<Connection<PublicUser>> {
   const size = parsePageSize(args.first, 'first') ?? DEFAULT_USERS_PAGE;
   const search = (args.search ?? '').trim();
   if (search.length > 100) throw badInput('search must be at most 100 characters.', 'search');
@@ -42,16 +41,10 @@ export async function searchUsers(
     },
     orderBy: { username: 'asc' },
     take: size + 1,
+    select: { id: true, username: true, displayName: true },
   });
-  const page = rows.slice(0, size);
-  const edges = page.map((node) => ({ cursor: encode(node.username), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > size,
-      hasPreviousPage: after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return connection(rows.slice(0, size), (user) => encode(user.username), {
+    hasNextPage: rows.length > size,
+    hasPreviousPage: after !== undefined,
+  });
 }

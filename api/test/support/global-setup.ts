@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgliteConnection } from '../../src/db/connections.ts';
 import { applyMigrations, readLocalMigrations } from '../../src/db/migrator.ts';
-import { MIGRATIONS_DIR } from '../../src/db/paths.ts';
+import { MIGRATIONS_DIR } from '../../src/paths.ts';
 
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return;

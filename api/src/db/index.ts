@@ -1,5 +1,5 @@
 // Opens the database parley runs on and brings its schema up to date:
-// - DATABASE_URL set: PostgreSQL through @prisma/adapter-pg;
+// - DATABASE_URL set: PostgreSQL, one pg pool shared by Prisma (@prisma/adapter-pg) and the hot-path statements;
 // - otherwise: embedded PostgreSQL (PGlite) persisted under DATA_DIR/pgdata, so `npm start` needs nothing installed.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,17 +7,24 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from './generated/prisma/client.ts';
-import { pgConnection, pgliteConnection } from './db/connections.ts';
-import { applyMigrations, readLocalMigrations, type LocalMigration } from './db/migrator.ts';
-import { MIGRATIONS_DIR } from './db/paths.ts';
-import { acquireProcessLock, LockedError } from './db/process-lock.ts';
-import type { Logger } from './logger.ts';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import { MIGRATIONS_DIR } from '../paths.ts';
+import { pgConnection, pgliteConnection } from './connections.ts';
+import { applyMigrations, readLocalMigrations, type LocalMigration } from './migrator.ts';
+import { createOutageReporter, type OutageReporter } from './outage.ts';
+import { acquireProcessLock, LockedError } from './process-lock.ts';
+import { pgliteSql, pgSql, type Sql } from './sql.ts';
 
 export type { PrismaClient };
+export type { Sql } from './sql.ts';
 
 export type Database = {
   prisma: PrismaClient;
+  /** The hot paths' statements (see sql.ts). */
+  sql: Sql;
+  /** Logs an outage once per episode (shared by every path that reaches the database). */
+  outage: OutageReporter;
   kind: 'postgresql' | 'embedded';
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
@@ -28,8 +35,12 @@ export type Database = {
 
 export type DatabaseOptions = { databaseUrl?: string; dataDir: string; log: Logger };
 
+/** Connections per instance: sends of one conversation queue on its row lock, each holding one. */
+const POOL_SIZE = 10;
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const migrations = await readLocalMigrations(MIGRATIONS_DIR);
+  const outage = createOutageReporter(opts.log);
   if (opts.databaseUrl) {
     const client = new pg.Client({ connectionString: opts.databaseUrl });
     await client.connect();
@@ -39,14 +50,22 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     } finally {
       await client.end();
     }
-    const adapter = new PrismaPg({ connectionString: opts.databaseUrl });
-    const prisma = new PrismaClient({ adapter });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: POOL_SIZE });
+    // An idle pooled connection that breaks (server restart) must not crash the process: the pool drops it.
+    pool.on('error', (err) => outage.report(err));
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const sql = pgSql(pool, outage);
     return {
       prisma,
+      sql,
+      outage,
       kind: 'postgresql',
-      pendingMigrations: () => pendingIn(prisma, migrations),
-      ping: async () => void (await prisma.$queryRaw`SELECT 1`),
-      close: () => prisma.$disconnect(),
+      pendingMigrations: () => pendingIn(sql, migrations),
+      ping: async () => void (await sql.query(PING, [])),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
     };
   }
 
@@ -72,11 +91,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  const sql = pgliteSql(lite, outage);
   return {
     prisma,
+    sql,
+    outage,
     kind: 'embedded',
-    pendingMigrations: () => pendingIn(prisma, migrations),
-    ping: async () => void (await lite.query('SELECT 1')),
+    pendingMigrations: () => pendingIn(sql, migrations),
+    ping: async () => void (await sql.query(PING, [])),
     close: async () => {
       await prisma.$disconnect();
       await lite.close();
@@ -85,9 +107,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   };
 }
 
-async function pendingIn(prisma: PrismaClient, migrations: LocalMigration[]): Promise<string[]> {
-  const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
-    SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+const PING = { name: 'ping', text: 'SELECT 1' };
+const APPLIED_MIGRATIONS = {
+  name: 'applied_migrations',
+  text: `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+};
+
+async function pendingIn(sql: Sql, migrations: LocalMigration[]): Promise<string[]> {
+  const rows = await sql.query<{ migration_name: string }>(APPLIED_MIGRATIONS, []);
   const applied = new Set(rows.map((r) => r.migration_name));
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }

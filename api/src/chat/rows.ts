@@ -1,0 +1,34 @@
+// The one shape in which statements return messages: the message's columns and both users' public fields, flat
+// (cheaper to build in PostgreSQL and to read here than JSON), and the mapping to ChatMessage.
+import type { ChatMessage } from './types.ts';
+
+/** Select list for `"Message" m JOIN "User" s ON s.id = m."senderId" JOIN "User" r ON r.id = m."recipientId"`. */
+export const MESSAGE_COLUMNS = `m."id", m."conversationId", m."seq", m."senderId", m."recipientId", m."content",
+  m."clientMessageId", m."createdAt", m."readAt",
+  s."username" AS "senderUsername", s."displayName" AS "senderDisplayName",
+  r."username" AS "recipientUsername", r."displayName" AS "recipientDisplayName"`;
+
+export const JOIN_USERS = `JOIN "User" s ON s."id" = m."senderId" JOIN "User" r ON r."id" = m."recipientId"`;
+
+export type MessageRow = Omit<ChatMessage, 'sender' | 'recipient'> & {
+  senderUsername: string;
+  senderDisplayName: string;
+  recipientUsername: string;
+  recipientDisplayName: string;
+};
+
+export function toChatMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    senderId: row.senderId,
+    recipientId: row.recipientId,
+    content: row.content,
+    clientMessageId: row.clientMessageId,
+    createdAt: row.createdAt,
+    readAt: row.readAt,
+    sender: { id: row.senderId, username: row.senderUsername, displayName: row.senderDisplayName },
+    recipient: { id: row.recipientId, username: row.recipientUsername, displayName: row.recipientDisplayName },
+  };
+}
