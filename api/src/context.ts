@@ -5,7 +5,7 @@ import { bearerToken } from './auth/tokens.ts';
 import type { ViewerCache } from './auth/viewers.ts';
 import type { ChatPubSub } from './chat/events.ts';
 import type { MessageFeed } from './chat/live.ts';
-import type { PublicUser } from './chat/types.ts';
+import type { PublicUser } from './users/types.ts';
 import type { PrismaClient, Sql } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { unauthenticated } from './errors.ts';

@@ -3,7 +3,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Sql } from '../db/index.ts';
 import { statement } from '../db/sql.ts';
-import type { PublicUser } from '../chat/types.ts';
+import type { PublicUser } from '../users/types.ts';
 
 const VIEWER_TTL_MS = 30_000;
 const MAX_CACHED = 50_000;

@@ -1,8 +1,9 @@
 // What the chat domain hands to resolvers and events: plain rows, users reduced to their public fields (a password
 // hash never leaves the accounts module, never crosses pub/sub).
 
-/** The fields of a user anyone signed in may see. */
-export type PublicUser = { id: string; username: string; displayName: string };
+import type { PublicUser } from '../users/types.ts';
+
+export type { PublicUser };
 
 /** A stored message with both participants. */
 export type ChatMessage = {

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import type { PublicUser } from '../chat/types.ts';
+import type { PublicUser } from '../users/types.ts';
 import { logIn, signUp, USERNAME_RULE } from '../users/accounts.ts';
 import { UserType } from './user.ts';
 

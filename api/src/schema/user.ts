@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import type { PublicUser } from '../chat/types.ts';
+import type { PublicUser } from '../users/types.ts';
 import { requireViewer } from '../context.ts';
 import { searchUsers } from '../users/directory.ts';
 import { connectionTypes } from './connection.ts';

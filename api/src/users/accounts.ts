@@ -1,5 +1,5 @@
 // Sign-up and log-in rules. Usernames are case-insensitive (stored lower-cased).
-import type { PublicUser } from '../chat/types.ts';
+import type { PublicUser } from './types.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { badInput, clientError, isUniqueViolation } from '../errors.ts';

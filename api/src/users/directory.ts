@@ -1,5 +1,5 @@
 // users(search:): people to start a chat with, ordered by username, keyset-paged by username.
-import type { PublicUser } from '../chat/types.ts';
+import type { PublicUser } from './types.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { badInput } from '../errors.ts';
 import { connection, parsePageSize, type Connection } from '../paging.ts';
