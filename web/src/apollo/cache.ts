@@ -1,7 +1,7 @@
 import { InMemoryCache } from '@apollo/client/cache';
 import { relayConnectionPolicy } from './connectionMerge';
 
-export const CHAT_HISTORY_KEY_ARGS = ['withUserId'];
+const CHAT_HISTORY_KEY_ARGS = ['withUserId'];
 
 export function chatHistoryStoreFieldName(withUserId: string): string {
   // Matches how InMemoryCache names a field stored under keyArgs ['withUserId'].

@@ -11,7 +11,10 @@ import type { FieldPolicy, Reference } from '@apollo/client/cache';
  *   otherwise (a gap we cannot bridge) it replaces the list.
  *
  * Edges are deduplicated by node reference (then cursor), so a message that
- * arrives via the subscription *and* in a page is stored once.
+ * arrives via the subscription *and* in a page is stored once. Where an older
+ * page or the newest window holds a message we already have, the page's edge
+ * is the one kept: its cursor is the server's, which also replaces a
+ * placeholder cursor the client gave that message (chat/resumeCursor.ts).
  */
 
 export interface CachedEdge {
@@ -19,7 +22,7 @@ export interface CachedEdge {
   cursor: string;
   node: Reference;
 }
-export interface CachedPageInfo {
+interface CachedPageInfo {
   __typename?: string;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -37,12 +40,12 @@ interface PageArgs {
   after?: string | null;
 }
 
-export function edgeKey(edge: CachedEdge): string {
+function edgeKey(edge: CachedEdge): string {
   return edge.node?.__ref ?? `cursor:${edge.cursor}`;
 }
 
 /** Concatenate edge lists keeping the first occurrence of each node. */
-export function dedupeEdges(...lists: CachedEdge[][]): CachedEdge[] {
+function dedupeEdges(...lists: CachedEdge[][]): CachedEdge[] {
   const seen = new Set<string>();
   const out: CachedEdge[] = [];
   for (const list of lists) {
@@ -56,7 +59,7 @@ export function dedupeEdges(...lists: CachedEdge[][]): CachedEdge[] {
   return out;
 }
 
-export function mergeConnection(
+function mergeConnection(
   existing: CachedConnection | undefined,
   incoming: CachedConnection,
   args: PageArgs | null,

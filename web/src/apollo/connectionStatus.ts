@@ -10,20 +10,16 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecti
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let status: ConnectionStatus = 'idle';
-/** Increments on every successful (re)connection after the first. */
-let reconnects = 0;
 /** Increments on every successful connection, the first one included. */
 let connections = 0;
 let everConnected = false;
 
 export const connectionStatus = {
   get: () => status,
-  reconnectCount: () => reconnects,
   connectionCount: () => connections,
   set(next: ConnectionStatus) {
     if (next === 'connected' && status !== 'connected') {
       connections += 1;
-      if (everConnected) reconnects += 1;
       everConnected = true;
     }
     if (next === 'connecting' && everConnected) next = 'reconnecting';

@@ -1,6 +1,6 @@
 import { LoginPage } from '../auth/LoginPage';
 import { useSession } from '../auth/session';
-import { ChatShell } from '../chat/ChatShell';
+import { ChatShell } from './ChatShell';
 
 export function App() {
   const { state, signOut } = useSession();

@@ -4,9 +4,9 @@ import { useCallback, useSyncExternalStore } from 'react';
  * Minimal hash routing: `#/` (people) and `#/chat/<userId>`. The hash keeps
  * the open conversation across reloads without needing server routes.
  */
-export type Route = { name: 'home' } | { name: 'chat'; peerId: string };
+type Route = { name: 'home' } | { name: 'chat'; peerId: string };
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const match = /^#\/chat\/([^/?#]+)/.exec(hash);
   return match ? { name: 'chat', peerId: decodeURIComponent(match[1]) } : { name: 'home' };
 }

@@ -1,7 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useId, useState, type FormEvent } from 'react';
-import { describeError } from '../app/errors';
 import { graphql } from '../gql';
+import { describeError } from '../shared/errors';
 import { useSession } from './session';
 
 export const LogInMutation = graphql(`
@@ -17,7 +17,7 @@ export const LogInMutation = graphql(`
   }
 `);
 
-export const SignUpMutation = graphql(`
+const SignUpMutation = graphql(`
   mutation SignUp($username: String!, $password: String!, $displayName: String) {
     signUp(username: $username, password: $password, displayName: $displayName) {
       token

@@ -1,8 +1,7 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { graphql } from '../gql';
-import type { MeQuery as MeQueryData } from '../gql/graphql';
-import { savedViewer } from './savedViewer';
+import { savedViewer, type Viewer } from './savedViewer';
 import { tokenStore, type LogoutReason } from './tokenStore';
 
 // The signed-in user, as the rest of the app needs it (id for "is this mine",
@@ -16,8 +15,6 @@ export const MeQuery = graphql(`
     }
   }
 `);
-
-export type Viewer = NonNullable<MeQueryData['me']>;
 
 type SessionState =
   | { status: 'anonymous'; reason?: LogoutReason }
@@ -45,16 +42,25 @@ export function SessionProvider({
   const client = useApolloClient();
   const [token, setToken] = useState(tokenStore.get);
   const [reason, setReason] = useState<LogoutReason | undefined>();
+  const previous = useRef(token);
 
   useEffect(
     () =>
       tokenStore.subscribe((next, why) => {
+        const replaced = previous.current !== null && next !== null;
+        previous.current = next;
         setToken(next);
         setReason(why);
         if (next === null) {
           // Nothing of the previous user may survive a logout.
           savedViewer.clear();
           void client.clearStore();
+        } else if (replaced) {
+          // Another tab signed in over this session: drop what belongs to it
+          // and ask the server again (`me` included) with the new token. Its
+          // refetches may be cut short by the screen changing; queries still
+          // shown report their own errors.
+          client.resetStore().catch(() => undefined);
         }
         onTokenChange?.();
       }),

@@ -1,9 +1,12 @@
+import { storageItem } from '../shared/storage';
+
 /**
  * The single source of truth for the session token.
  *
  * Everything that authenticates (the HTTP auth link, the graphql-ws
  * connectionParams, the React session state) reads from here, so a login,
- * logout or expiry is seen everywhere at once.
+ * logout or expiry is seen everywhere at once — in every tab: the token is
+ * kept in localStorage, and a change another tab makes is followed here.
  */
 const STORAGE_KEY = 'parley.token';
 
@@ -11,16 +14,13 @@ export type LogoutReason = 'expired' | 'user';
 type Listener = (token: string | null, reason?: LogoutReason) => void;
 
 const listeners = new Set<Listener>();
+// Stored as plain text (not JSON), as it always has been.
+const stored = storageItem(STORAGE_KEY);
+let current: string | null = stored.getText();
 
-function readStorage(): string | null {
-  try {
-    return window.localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null; // storage disabled (private mode, sandboxed iframe)
-  }
+function notify(reason?: LogoutReason) {
+  listeners.forEach((l) => l(current, reason));
 }
-
-let current: string | null = readStorage();
 
 export const tokenStore = {
   get(): string | null {
@@ -28,32 +28,35 @@ export const tokenStore = {
   },
   set(token: string): void {
     current = token;
-    try {
-      window.localStorage.setItem(STORAGE_KEY, token);
-    } catch {
-      /* keep it in memory only */
-    }
-    listeners.forEach((l) => l(current));
+    stored.setText(token);
+    notify();
   },
   clear(reason: LogoutReason = 'user'): void {
     if (current === null) return;
     current = null;
-    try {
-      window.localStorage.removeItem(STORAGE_KEY);
-    } catch {
-      /* ignore */
-    }
-    listeners.forEach((l) => l(null, reason));
+    stored.remove();
+    notify(reason);
   },
   subscribe(listener: Listener): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  /** Re-read localStorage (tests, and another tab logging in/out). */
+  /** Re-read localStorage: another tab logged in or out (and tests). */
   reload(): void {
-    current = readStorage();
+    const next = stored.getText();
+    if (next === current) return;
+    current = next;
+    notify(next === null ? 'user' : undefined);
   },
 };
+
+// The browser tells every *other* tab of the origin about a storage change
+// (key null: storage was cleared).
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (event) => {
+    if (event.key === STORAGE_KEY || event.key === null) tokenStore.reload();
+  });
+}
 
 export function authorizationHeader(token: string | null): string | undefined {
   return token ? `Bearer ${token}` : undefined;

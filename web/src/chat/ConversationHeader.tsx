@@ -1,11 +1,11 @@
 import { useFragment } from '@apollo/client/react';
 import { useEffect } from 'react';
-import { Avatar } from '../app/Avatar';
 import { graphql } from '../gql';
+import { Avatar } from '../shared/Avatar';
 import { ConnectionBadge } from './ConnectionBadge';
 import { peerNames, type PeerName } from './peerNames';
 
-export const ConversationHeader_user = graphql(`
+const ConversationHeader_user = graphql(`
   fragment ConversationHeader_user on User {
     id
     username

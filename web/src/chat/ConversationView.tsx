@@ -1,13 +1,13 @@
 import { useQuery } from '@apollo/client/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { useConnectionCount, useConnectionStatus } from '../apollo/connectionStatus';
-import { describeError, isUnavailableError } from '../app/errors';
+import { useCallback, useState } from 'react';
+import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
-import { newestServerCursor } from './conversationCache';
+import { describeError, isUnavailableError } from '../shared/errors';
 import { ConversationHeader, usePeerName } from './ConversationHeader';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
+import { useResumeCursor } from './resumeCursor';
 import { useMarkRead } from './useMarkRead';
 import { useMessageAddedSubscription } from './useMessageAddedSubscription';
 import { useSendMessage } from './useSendMessage';
@@ -76,23 +76,13 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   // Live messages of this conversation, resuming after the newest message we
   // hold with nothing missing before it: the server replays everything after
   // it (whatever arrived while the socket was down), then goes live.
-  const after = useResumeCursor(newestServerCursor(edges));
+  const after = useResumeCursor(edges);
   useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !data });
 
   // Without a cursor (the page could not be loaded, e.g. after an offline
   // reload, or the conversation was empty) there is nothing to resume from:
   // once the socket is up again, fetch the newest page instead.
-  const connections = useConnectionCount();
-  const connectionsAtMount = useRef(connections);
-  useEffect(() => {
-    if (connections !== connectionsAtMount.current && !after) void refetch().catch(() => undefined);
-    // Deliberately not on `after` changes: only a (re)connection calls for this.
-  }, [connections, refetch]);
-
-  useEffect(() => {
-    setOlderError(null);
-    setLoadingOlder(false);
-  }, [peerId]);
+  useRefetchOnReconnect(!after, refetch);
 
   const loadOlder = useCallback(() => {
     if (!pageInfo?.hasPreviousPage || !pageInfo.startCursor || loadingOlder) return;
@@ -129,7 +119,6 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   } else {
     body = (
       <MessageList
-        key={peerId}
         viewerId={viewer.id}
         messages={messages}
         outbox={outbox}
@@ -159,23 +148,8 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         </p>
       )}
       <div className="conversation__body">{body}</div>
-      <MessageComposer key={peerId} onSend={send} peerName={peerName} />
+      <MessageComposer onSend={send} peerName={peerName} />
     </section>
   );
 }
 
-/**
- * The `after` of the conversation's subscription: the newest message held when
- * it (re)subscribes. While the socket is up it stays put, since a new value
- * means a new subscription (and messages arriving live move the newest one).
- * While the socket is down it follows the newest message, so the subscription
- * that goes out on reconnect replays only what was missed — instead of
- * graphql-ws repeating the old one, which would replay what we already hold.
- */
-function useResumeCursor(newest: string | undefined): string | undefined {
-  const status = useConnectionStatus();
-  const resume = useRef(newest);
-  // Derived from props and the socket state only, so rendering twice is harmless.
-  if (status !== 'connected' || resume.current === undefined) resume.current = newest;
-  return resume.current;
-}

@@ -9,7 +9,7 @@ export const MessageBubble_message = graphql(`
   }
 `);
 
-export type DeliveryStatus = 'pending' | 'sent' | 'read' | 'failed';
+type DeliveryStatus = 'pending' | 'sent' | 'read' | 'failed';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -21,11 +21,11 @@ const STATUS_TEXT: Record<DeliveryStatus, string> = {
 };
 
 /** Status of a message the server has stored (outbox entries bring their own). */
-export function deliveryStatus(message: { readAt: string | null }): DeliveryStatus {
+function deliveryStatus(message: { readAt: string | null }): DeliveryStatus {
   return message.readAt ? 'read' : 'sent';
 }
 
-export interface UnsentState {
+interface UnsentState {
   status: 'pending' | 'failed';
   /** Shown instead of the default status text (e.g. "Waiting to send"). */
   label?: string;

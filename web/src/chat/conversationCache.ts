@@ -1,29 +1,7 @@
 import type { ApolloCache } from '@apollo/client/cache';
 import { chatHistoryStoreFieldName } from '../apollo/cache';
 import type { CachedConnection, CachedEdge } from '../apollo/connectionMerge';
-
-/**
- * An edge's cursor is also where the conversation's subscription resumes, so
- * it must only be a server cursor when every message before it is held too:
- * true for chatHistory pages and for what the conversation's own subscription
- * delivers (it replays from the last cursor held). A message that arrived
- * another way (the sendMessage answer, the all-conversations stream) may be
- * ahead of a gap, so its edge gets this placeholder until the conversation's
- * subscription delivers it too. Placeholders are never sent to the server.
- */
-const LIVE_CURSOR_PREFIX = 'live:';
-
-export function isServerCursor(cursor: string): boolean {
-  return !cursor.startsWith(LIVE_CURSOR_PREFIX);
-}
-
-/** The newest cursor we can resume from (see LIVE_CURSOR_PREFIX). */
-export function newestServerCursor(edges: ReadonlyArray<{ cursor: string }>): string | undefined {
-  for (let i = edges.length - 1; i >= 0; i--) {
-    if (isServerCursor(edges[i]!.cursor)) return edges[i]!.cursor;
-  }
-  return undefined;
-}
+import { edgeCursor } from './resumeCursor';
 
 /**
  * Add one message (already written to the cache as `Message:<id>` by the
@@ -32,7 +10,7 @@ export function newestServerCursor(edges: ReadonlyArray<{ cursor: string }>): st
  * arrive after a newer live message from another subscription. No-op if that
  * conversation was never loaded or already holds the message — except that
  * `resumeCursor` (the message's cursor, given only when every earlier message
- * is held) replaces a placeholder.
+ * is held) replaces a placeholder (see resumeCursor.ts).
  */
 export function appendMessageToConversation(
   cache: ApolloCache,
@@ -51,14 +29,15 @@ export function appendMessageToConversation(
         const connection = existing as unknown as CachedConnection;
         const held = connection.edges.findIndex((e) => e.node?.__ref === id);
         if (held >= 0) {
-          if (!resumeCursor || isServerCursor(connection.edges[held]!.cursor)) return existing;
-          const edges = connection.edges.map((e, i) => (i === held ? { ...e, cursor: resumeCursor } : e));
+          const heldCursor = connection.edges[held]!.cursor;
+          const cursor = edgeCursor(message.id, heldCursor, resumeCursor);
+          if (cursor === heldCursor) return existing;
+          const edges = connection.edges.map((e, i) => (i === held ? { ...e, cursor } : e));
           return { ...connection, edges } as never;
         }
         const node = toReference(id);
         if (!node) return existing;
-        const cursor = resumeCursor ?? `${LIVE_CURSOR_PREFIX}${message.id}`;
-        const edge: CachedEdge = { __typename: 'MessageEdge', cursor, node };
+        const edge: CachedEdge = { __typename: 'MessageEdge', cursor: edgeCursor(message.id, undefined, resumeCursor), node };
         const createdAt = readField<string>('createdAt', node) ?? '';
         let at = connection.edges.length;
         while (at > 0 && (readField<string>('createdAt', connection.edges[at - 1]!.node) ?? '') > createdAt) at--;

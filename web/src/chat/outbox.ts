@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { storageItem } from '../shared/storage';
 
 /**
  * The outbox: every message the user sends, persisted (localStorage, one key
@@ -9,7 +10,7 @@ import { useSyncExternalStore } from 'react';
  *
  * This module only stores entries; outboxSender.ts delivers them.
  */
-export type OutboxStatus = 'pending' | 'failed';
+type OutboxStatus = 'pending' | 'failed';
 
 /**
  * How long an acknowledged entry stays on screen (as sent) at most. The stored
@@ -60,11 +61,11 @@ export class Outbox {
   private byRecipient = new Map<string, OutboxEntry[]>();
   /** Acknowledged entries still on screen, by clientMessageId (see HANDOVER_MS). */
   private handedOver = new Map<string, { entry: OutboxEntry; timer: ReturnType<typeof setTimeout> }>();
+  private readonly stored: ReturnType<typeof storageItem>;
 
-  constructor(
-    readonly userId: string,
-    private readonly storage: Storage | null = safeLocalStorage(),
-  ) {
+  /** `storage`: for tests; the page's localStorage otherwise. */
+  constructor(readonly userId: string, storage?: Storage) {
+    this.stored = storageItem(outboxStorageKey(userId), storage);
     this.entries = this.read();
   }
 
@@ -165,37 +166,22 @@ export class Outbox {
   };
 
   private read(): OutboxEntry[] {
-    try {
-      const raw = this.storage?.getItem(outboxStorageKey(this.userId));
-      const parsed: unknown = raw ? JSON.parse(raw) : [];
-      return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
-    } catch {
-      return []; // unreadable: nothing we could resend safely
-    }
+    const stored = this.stored.get();
+    // Unreadable entries are dropped: nothing we could resend safely.
+    return Array.isArray(stored) ? stored.filter(isEntry) : [];
   }
 
   private write(next: OutboxEntry[]): void {
     this.entries = next;
-    try {
-      if (next.length === 0) this.storage?.removeItem(outboxStorageKey(this.userId));
-      else this.storage?.setItem(outboxStorageKey(this.userId), JSON.stringify(next));
-    } catch {
-      /* storage full or disabled: the outbox still works for this page's lifetime */
-    }
+    // Storage full or disabled: the outbox still works for this page's lifetime.
+    if (next.length === 0) this.stored.remove();
+    else this.stored.set(next);
     this.changed();
   }
 
   private changed(): void {
     this.byRecipient = new Map();
     this.listeners.forEach((l) => l());
-  }
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { ApolloClient } from '@apollo/client';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { describeError } from '../app/errors';
 import { graphql } from '../gql';
+import { backoff } from '../shared/backoff';
+import { describeError } from '../shared/errors';
 import { appendMessageToConversation } from './conversationCache';
 import type { Outbox, OutboxEntry } from './outbox';
 
@@ -35,20 +36,19 @@ export function isPermanentSendError(error: unknown): boolean {
   return error.errors.some((e) => PERMANENT_CODES.has(String(e.extensions?.code ?? '')));
 }
 
-export class SendTimeoutError extends Error {
+class SendTimeoutError extends Error {
   constructor(ms: number) {
     super(`No answer from the server within ${Math.round(ms / 1000)} s.`);
     this.name = 'SendTimeoutError';
   }
 }
 
-/** 1 s, 2 s, 4 s … capped at 30 s, with jitter so many clients do not retry in step. */
+/** After 1, 2, 3 … failed attempts: 1 s, 2 s, 4 s … capped at 30 s, with jitter. */
 export function retryDelay(attempts: number, random = Math.random): number {
-  const base = Math.min(30_000, 1_000 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base / 2 + random() * (base / 2));
+  return backoff(attempts - 1, { first: 1_000, max: 30_000 }, random);
 }
 
-export interface OutboxSenderOptions {
+interface OutboxSenderOptions {
   timeoutMs?: number;
   retryDelay?: (attempts: number) => number;
 }

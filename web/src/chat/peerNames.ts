@@ -1,9 +1,11 @@
+import { storageItem } from '../shared/storage';
+
 /**
  * Names of the people the user has had open, so a conversation reloaded while
  * the server is unreachable (showing only the outbox) is still titled
  * correctly. Dropped on logout together with the rest of the session.
  */
-const STORAGE_KEY = 'parley.peers';
+const stored = storageItem('parley.peers');
 
 export interface PeerName {
   username: string;
@@ -11,12 +13,8 @@ export interface PeerName {
 }
 
 function readAll(): Record<string, PeerName> {
-  try {
-    const parsed: unknown = JSON.parse(window.localStorage.getItem(STORAGE_KEY) ?? '{}');
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, PeerName>) : {};
-  } catch {
-    return {};
-  }
+  const all = stored.get();
+  return typeof all === 'object' && all !== null ? (all as Record<string, PeerName>) : {};
 }
 
 export const peerNames = {
@@ -27,17 +25,9 @@ export const peerNames = {
   remember(userId: string, name: PeerName): void {
     const all = readAll();
     if (all[userId]?.displayName === name.displayName && all[userId]?.username === name.username) return;
-    try {
-      window.localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...all, [userId]: name }));
-    } catch {
-      /* only a nicety */
-    }
+    stored.set({ ...all, [userId]: name }); // lost if storage is disabled: only a nicety
   },
   clear(): void {
-    try {
-      window.localStorage.removeItem(STORAGE_KEY);
-    } catch {
-      /* ignore */
-    }
+    stored.remove();
   },
 };

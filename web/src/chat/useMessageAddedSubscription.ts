@@ -3,8 +3,9 @@ import { graphql } from '../gql';
 import type { MessageAddedSubscriptionVariables } from '../gql/graphql';
 import { appendMessageToConversation } from './conversationCache';
 import { outboxFor } from './outbox';
+import { deliveredResumeCursor } from './resumeCursor';
 
-export const MessageAddedSubscription = graphql(`
+const MessageAddedSubscription = graphql(`
   subscription MessageAdded($withUserId: ID, $after: String) {
     messageAdded(withUserId: $withUserId, after: $after) {
       id
@@ -21,19 +22,18 @@ export const MessageAddedSubscription = graphql(`
   }
 `);
 
-export interface MessageAddedOptions {
+interface MessageAddedOptions {
   /** Only this conversation; omit for every message involving the viewer. */
   withUserId?: string;
   /**
-   * With withUserId: a chatHistory cursor; the server first replays every
-   * stored message after it, then goes live. graphql-ws resubscribes with the
-   * same variables after a reconnect, so the replay covers the outage too.
+   * With withUserId: a chatHistory cursor (useResumeCursor); the server first
+   * replays every stored message after it, then goes live.
    */
   after?: string;
   skip?: boolean;
 }
 
-export function messageAddedVariables(options: MessageAddedOptions): MessageAddedSubscriptionVariables {
+function messageAddedVariables(options: MessageAddedOptions): MessageAddedSubscriptionVariables {
   return { withUserId: options.withUserId ?? null, after: options.withUserId ? (options.after ?? null) : null };
 }
 
@@ -51,10 +51,7 @@ export function useMessageAddedSubscription(viewerId: string, options: MessageAd
       if (!message) return;
       const mine = message.sender.id === viewerId;
       const peerId = mine ? message.recipient.id : message.sender.id;
-      // The conversation's own stream resumes from the last cursor held, so what
-      // it delivers leaves no gap: its cursor is a resume point. The
-      // all-conversations stream has no catch-up, so it gives none.
-      appendMessageToConversation(client.cache, peerId, message, options.withUserId ? message.cursor : undefined);
+      appendMessageToConversation(client.cache, peerId, message, deliveredResumeCursor(message, options));
       // Our own message, stored: whatever happened to the mutation's answer
       // (lost in an outage, another tab sent it), it needs no more sending.
       if (mine) outboxFor(viewerId).acknowledge(message.clientMessageId);

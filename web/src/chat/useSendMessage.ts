@@ -7,7 +7,7 @@ import { outboxFor, useOutboxEntries, type OutboxEntry } from './outbox';
  * outbox (and so on screen as pending) before anything is sent; the outbox
  * sender (useOutboxDelivery, mounted once for the signed-in user) delivers it.
  */
-export interface SendApi {
+interface SendApi {
   /** Queue trimmed content; returns false (and does nothing) when it is empty. */
   send(content: string): boolean;
   /** Send a failed message again, with its original clientMessageId. */

@@ -1,7 +1,7 @@
 import { getFragmentData, graphql, type FragmentType } from '../gql';
-import { Avatar } from '../app/Avatar';
+import { Avatar } from '../shared/Avatar';
 
-export const UserListItem_user = graphql(`
+const UserListItem_user = graphql(`
   fragment UserListItem_user on User {
     id
     username

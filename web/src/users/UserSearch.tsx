@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { useDeferredValue, useEffect, useId, useState } from 'react';
-import { useConnectionCount } from '../apollo/connectionStatus';
-import { describeError } from '../app/errors';
+import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { graphql } from '../gql';
+import { describeError } from '../shared/errors';
 import { UserListItem } from './UserListItem';
 
 export const SearchUsersQuery = graphql(`
@@ -49,12 +49,7 @@ export function UserSearch(props: { viewerId: string; activePeerId?: string; onO
   }, [refetch]);
 
   // A list that could not load (e.g. started offline) loads once the server is reachable again.
-  const connections = useConnectionCount();
-  const failed = !!error && !shown;
-  useEffect(() => {
-    if (failed) void refetch().catch(() => undefined);
-    // Only when a connection comes up, not whenever the error changes.
-  }, [connections, refetch]);
+  useRefetchOnReconnect(!!error && !shown, refetch);
   const people = (shown?.users.edges ?? []).filter((e) => e.node.id !== props.viewerId);
 
   return (

@@ -1,7 +1,8 @@
-import { ChatHistoryQuery, ConversationView_message } from '../chat/ConversationView';
-import { appendMessageToConversation, newestServerCursor } from '../chat/conversationCache';
+import { chatHistoryStoreFieldName, createCache } from '../apollo/cache';
 import { ALICE, BOB, CAROL, connection, message } from '../test/fixtures';
-import { chatHistoryStoreFieldName, createCache } from './cache';
+import { appendMessageToConversation } from './conversationCache';
+import { ChatHistoryQuery, ConversationView_message } from './ConversationView';
+import { newestServerCursor } from './resumeCursor';
 
 const range = (from: number, to: number, who = BOB) =>
   Array.from({ length: to - from + 1 }, (_, i) => message(from + i, i % 2 ? ALICE : who));

@@ -1,13 +1,16 @@
-import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { createClient, type Client } from 'graphql-ws';
+import { CloseCode, createClient, type Client } from 'graphql-ws';
 import { authorizationHeader, tokenStore } from '../auth/tokenStore';
+import { backoff } from '../shared/backoff';
 import { connectionStatus } from './connectionStatus';
 
-/** Close code the server uses when connectionParams carry a bad/expired token. */
-export const WS_FORBIDDEN = 4403;
+// WebSocket close codes graphql-ws has no name for.
+/** Standard normal closure: a lazy client closing once nothing is subscribed. */
+const NORMAL_CLOSURE = 1000;
+/** Our own, non-fatal to graphql-ws (it reconnects at once): see restart(). */
+const CLIENT_RESTART = 4205;
 const OPEN = 1; // WebSocket.OPEN, without depending on a global WebSocket
 
-export function defaultWsUrl(path = '/graphql'): string {
+function defaultWsUrl(path = '/graphql'): string {
   const { protocol, host } = window.location;
   return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}${path}`;
 }
@@ -39,13 +42,11 @@ export function createWsClient(
       return authorization ? { authorization } : {};
     },
     retryAttempts: Infinity,
-    // A 4403 will not succeed on retry with the same token: stop and log out.
-    shouldRetry: (event) => closeCode(event) !== WS_FORBIDDEN,
-    retryWait: async (retries) => {
-      // 0.5s, 1s, 2s, 4s … capped at 10s, with jitter
-      const base = Math.min(10_000, 500 * 2 ** retries);
-      await new Promise((r) => setTimeout(r, base / 2 + Math.random() * (base / 2)));
-    },
+    // The server closes with Forbidden (4403) for a bad or expired token; it
+    // will not succeed on retry with the same token: stop and log out.
+    shouldRetry: (event) => closeCode(event) !== CloseCode.Forbidden,
+    // 0.5s, 1s, 2s, 4s … capped at 10s, with jitter
+    retryWait: (retries) => new Promise<void>((r) => setTimeout(r, backoff(retries, { first: 500, max: 10_000 }))),
     keepAlive: 15_000,
     on: {
       connecting: () => connectionStatus.set('connecting'),
@@ -55,26 +56,22 @@ export function createWsClient(
       connected: () => connectionStatus.set('connected'),
       closed: (event) => {
         socket = null;
-        if (closeCode(event) === WS_FORBIDDEN) {
+        if (closeCode(event) === CloseCode.Forbidden) {
           tokenStore.clear('expired');
           connectionStatus.reset();
           return;
         }
-        // lazy client with no subscriptions closes normally (1000): that's idle.
-        connectionStatus.set(closeCode(event) === 1000 ? 'idle' : 'connecting');
+        // A lazy client with no subscriptions closes normally: that's idle.
+        connectionStatus.set(closeCode(event) === NORMAL_CLOSURE ? 'idle' : 'connecting');
       },
     },
   });
 
   return Object.assign(client, {
     restart() {
-      // Closing with 4205 (a non-fatal app code) makes graphql-ws reconnect
+      // Closing with a non-fatal app code makes graphql-ws reconnect
       // immediately if subscriptions are active, re-reading connectionParams.
-      if (socket && socket.readyState === OPEN) socket.close(4205, 'Client restart');
+      if (socket && socket.readyState === OPEN) socket.close(CLIENT_RESTART, 'Client restart');
     },
   });
-}
-
-export function createWsLink(client: Client) {
-  return new GraphQLWsLink(client);
 }

@@ -1,13 +1,13 @@
-import { Avatar } from '../app/Avatar';
-import { useRoute } from '../app/useRoute';
 import { useSession, useViewer } from '../auth/session';
+import { ConnectionBadge } from '../chat/ConnectionBadge';
+import { ConversationView } from '../chat/ConversationView';
+import { outboxFor } from '../chat/outbox';
+import { peerNames } from '../chat/peerNames';
+import { useMessageAddedSubscription } from '../chat/useMessageAddedSubscription';
+import { useOutboxDelivery } from '../chat/useOutboxDelivery';
+import { Avatar } from '../shared/Avatar';
 import { UserSearch } from '../users/UserSearch';
-import { ConnectionBadge } from './ConnectionBadge';
-import { ConversationView } from './ConversationView';
-import { outboxFor } from './outbox';
-import { peerNames } from './peerNames';
-import { useMessageAddedSubscription } from './useMessageAddedSubscription';
-import { useOutboxDelivery } from './useOutboxDelivery';
+import { useRoute } from './useRoute';
 
 /**
  * Signed-in layout: people on the left, the open conversation on the right.
@@ -60,6 +60,7 @@ export function ChatShell() {
       </aside>
       <main className="main">
         {peerId ? (
+          // Keyed: another conversation starts from fresh state (paging, draft, scroll).
           <ConversationView key={peerId} peerId={peerId} onBack={() => navigate({ name: 'home' })} />
         ) : (
           <div className="placeholder">

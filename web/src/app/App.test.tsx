@@ -2,19 +2,19 @@ import { ApolloLink } from '@apollo/client/link';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
 import { MockedProvider } from '@apollo/client/testing/react';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { GraphQLError } from 'graphql';
 import { createCache } from '../apollo/cache';
 import { createErrorLink } from '../apollo/errorLink';
-import { App } from '../app/App';
-import { ALICE, BOB } from '../test/fixtures';
-import { SearchUsersQuery } from '../users/UserSearch';
-import { LogInMutation } from './LoginPage';
-import { MeQuery, SessionProvider } from './session';
+import { LogInMutation } from '../auth/LoginPage';
+import { MeQuery, SessionProvider } from '../auth/session';
+import { tokenStore } from '../auth/tokenStore';
 import { outboxFor, outboxStorageKey } from '../chat/outbox';
 import { SendMessageMutation } from '../chat/outboxSender';
-import { tokenStore } from './tokenStore';
+import { ALICE, BOB, CAROL } from '../test/fixtures';
+import { SearchUsersQuery } from '../users/UserSearch';
+import { App } from './App';
 
 function renderApp(mocks: MockLink.MockedResponse[]) {
   const operations = new MockLink(mocks);
@@ -130,4 +130,47 @@ it('does not use a viewer saved for another token', async () => {
   tokenStore.reload();
   renderApp([{ request: { query: MeQuery }, error: new TypeError('Failed to fetch') }]);
   expect(await screen.findByText(/Could not reach parley/)).toBeInTheDocument();
+});
+
+it('follows another tab: logging out there logs out here, and logging in there signs in here', async () => {
+  window.localStorage.setItem('parley.token', 'good-token');
+  window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
+  tokenStore.reload();
+  const people = {
+    request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
+    result: { data: { users: { __typename: 'UserConnection', edges: [] } } },
+  };
+  renderApp([
+    { request: { query: MeQuery }, result: { data: { me: ALICE } } },
+    people,
+    { request: { query: MeQuery }, result: { data: { me: BOB } } },
+    people,
+    { request: { query: MeQuery }, result: { data: { me: CAROL } } },
+    people,
+  ]);
+  expect(await screen.findByText('Alice Archer')).toBeInTheDocument();
+
+  // What the browser tells this tab when another one changes the token.
+  const otherTab = (token: string | null) =>
+    act(() => {
+      if (token) window.localStorage.setItem('parley.token', token);
+      else window.localStorage.removeItem('parley.token');
+      window.dispatchEvent(new StorageEvent('storage', { key: 'parley.token', newValue: token, storageArea: window.localStorage }));
+    });
+
+  otherTab(null);
+  expect(await screen.findByRole('button', { name: 'Log in' })).toBeInTheDocument();
+  expect(tokenStore.get()).toBeNull();
+  expect(screen.queryByText(/session has expired/)).not.toBeInTheDocument();
+
+  // Nothing of Alice's session is left to show: Bob is asked for from the server.
+  otherTab('bob-token');
+  expect(await screen.findByText('Bob Baker')).toBeInTheDocument();
+  expect(screen.queryByText('Alice Archer')).not.toBeInTheDocument();
+  expect(tokenStore.get()).toBe('bob-token');
+
+  // A different session replacing this one directly (events missed): Bob's is ended first.
+  otherTab('carol-token');
+  expect(await screen.findByText('Carol Chen')).toBeInTheDocument();
+  expect(screen.queryByText('Bob Baker')).not.toBeInTheDocument();
 });
