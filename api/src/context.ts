@@ -5,10 +5,11 @@ import { bearerToken } from './auth/tokens.ts';
 import type { ViewerCache } from './auth/viewers.ts';
 import type { ChatPubSub } from './chat/events.ts';
 import type { MessageFeed } from './chat/live.ts';
+import type { Typing } from './chat/typing.ts';
 import type { PublicUser } from './users/types.ts';
 import type { PrismaClient, Sql } from './db/index.ts';
 import type { Logger } from './logger.ts';
-import { unauthenticated } from './errors.ts';
+import { isDatabaseUnavailable, serviceUnavailable, unauthenticated } from './errors.ts';
 
 export type Viewer = PublicUser;
 
@@ -17,6 +18,7 @@ export type Services = {
   sql: Sql;
   pubsub: ChatPubSub;
   feed: MessageFeed;
+  typing: Typing;
   tokens: TokenService;
   viewers: ViewerCache;
   log: Logger;
@@ -37,7 +39,10 @@ export async function authenticate(services: Services, authorization: unknown): 
   if (token === null) return { viewer: null, authError: 'Authorization must be "Bearer <token>".' };
   const verified = await services.tokens.verify(token);
   if ('error' in verified) return { viewer: null, authError: verified.error };
-  const user = await services.viewers.get(verified.userId);
+  // During an outage the look-up fails for every request: a clear, retryable answer (logged once, by db/outage.ts).
+  const user = await services.viewers.get(verified.userId).catch((err: unknown) => {
+    throw isDatabaseUnavailable(err) ? serviceUnavailable() : err;
+  });
   if (!user) return { viewer: null, authError: 'The token belongs to a user that no longer exists: sign up again.' };
   return { viewer: user, authError: null };
 }

@@ -11,15 +11,16 @@ import type { Sql } from '../db/index.ts';
 import { statement } from '../db/sql.ts';
 import { badInput, isForeignKeyViolation, isUniqueViolation, notFound, unauthenticated } from '../errors.ts';
 import { NO_SUCH_USER, parseOtherUser, participantKey } from './conversation.ts';
-import { publishMessageAdded, type ChatPubSub } from './events.ts';
-import { JOIN_USERS, MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './rows.ts';
+import { publishConversationUpdated, publishMessageAdded, type ChatPubSub } from './events.ts';
+import { fromMessageJson, JOIN_USERS, MESSAGE_COLUMNS, messageJson, toChatMessage, type MessageJson, type MessageRow } from './rows.ts';
 import type { ChatMessage } from './types.ts';
 import { parseClientMessageId, parseContent } from './validation.ts';
 
 export type SendArgs = { recipientId: string; content: string; clientMessageId?: string | null };
 
 // $1 sender, $2 recipient, $3 clientMessageId (may be null), $4 content, $5/$6 the participant key.
-// No row back: the recipient does not exist.
+// No row back: the recipient does not exist. With the message come both memberships as this send left them (null
+// for a retry, which changes nothing), for each participant's view of the conversation.
 export const SEND = statement(
   'chat_send',
   `WITH existing AS (
@@ -36,13 +37,33 @@ export const SEND = statement(
      INSERT INTO "Message" ("id", "conversationId", "seq", "senderId", "recipientId", "content", "clientMessageId", "createdAt")
      SELECT gen_random_uuid(), "id", "lastSeq", $1::uuid, $2::uuid, $4::text, $3::text, "lastMessageAt" FROM position
      RETURNING *
+   ), members AS (
+     INSERT INTO "Membership" ("conversationId", "userId", "unreadCount", "lastActivityAt")
+     SELECT p."id", u."userId", u."unread", p."lastMessageAt"
+     FROM position p CROSS JOIN (VALUES ($1::uuid, 0), ($2::uuid, 1)) AS u("userId", "unread")
+     ON CONFLICT ("conversationId", "userId") DO UPDATE
+       SET "unreadCount" = "Membership"."unreadCount" + EXCLUDED."unreadCount",
+           "lastActivityAt" = EXCLUDED."lastActivityAt"
+     RETURNING "userId", "unreadCount", "lastReadSeq"
    ), m AS (
      SELECT * FROM inserted UNION ALL SELECT * FROM existing
    )
-   SELECT ${MESSAGE_COLUMNS} FROM m ${JOIN_USERS}`,
+   SELECT ${MESSAGE_COLUMNS},
+     (SELECT "unreadCount" FROM members WHERE "userId" = $1::uuid) AS "senderUnread",
+     (SELECT "unreadCount" FROM members WHERE "userId" = $2::uuid) AS "recipientUnread",
+     ${messageJson('m."conversationId"', '(SELECT "lastReadSeq" FROM members WHERE "userId" = $1::uuid)')} AS "senderLastRead",
+     ${messageJson('m."conversationId"', '(SELECT "lastReadSeq" FROM members WHERE "userId" = $2::uuid)')} AS "recipientLastRead"
+   FROM m ${JOIN_USERS}`,
 );
 
 export type SendDeps = { sql: Sql; pubsub: ChatPubSub };
+
+type SendRow = MessageRow & {
+  senderUnread: number | null;
+  recipientUnread: number | null;
+  senderLastRead: MessageJson | null;
+  recipientLastRead: MessageJson | null;
+};
 
 export async function sendMessage(deps: SendDeps, senderId: string, args: SendArgs): Promise<ChatMessage> {
   const content = parseContent(args.content);
@@ -51,16 +72,16 @@ export async function sendMessage(deps: SendDeps, senderId: string, args: SendAr
   const { userLowId, userHighId } = participantKey(senderId, recipientId);
   const params = [senderId, recipientId, clientMessageId, content, userLowId, userHighId];
 
-  let rows: MessageRow[];
+  let rows: SendRow[];
   try {
-    rows = await deps.sql.query<MessageRow>(SEND, params);
+    rows = await deps.sql.query<SendRow>(SEND, params);
   } catch (err) {
-    if (isForeignKeyViolation(err, 'Message_senderId_fkey')) {
+    if (isForeignKeyViolation(err) && String((err as { detail?: unknown }).detail).includes(senderId)) {
       throw unauthenticated('The token belongs to a user that no longer exists: sign up again.');
     }
     // A concurrent retry with the same clientMessageId committed first: this statement now finds its row.
     if (!(clientMessageId && isUniqueViolation(err))) throw err;
-    rows = await deps.sql.query<MessageRow>(SEND, params);
+    rows = await deps.sql.query<SendRow>(SEND, params);
   }
   if (!rows.length) throw notFound(NO_SUCH_USER('recipientId'));
   const message = toChatMessage(rows[0]);
@@ -71,5 +92,23 @@ export async function sendMessage(deps: SendDeps, senderId: string, args: SendAr
     );
   }
   publishMessageAdded(deps.pubsub, message);
+  const row = rows[0];
+  if (row.senderUnread !== null && row.recipientUnread !== null) {
+    const users = [message.sender, message.recipient];
+    const view = (viewerId: string, unreadCount: number, peerLastRead: MessageJson | null) => ({
+      id: message.conversationId,
+      viewerId,
+      peer: viewerId === senderId ? message.recipient : message.sender,
+      lastMessage: message,
+      unreadCount,
+      lastActivityAt: message.createdAt,
+      peerLastRead: fromMessageJson(peerLastRead, message.conversationId, users),
+    });
+    publishConversationUpdated(
+      deps.pubsub,
+      view(senderId, row.senderUnread, row.recipientLastRead),
+      view(recipientId, row.recipientUnread, row.senderLastRead),
+    );
+  }
   return message;
 }

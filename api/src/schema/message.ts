@@ -98,7 +98,7 @@ builder.mutationFields((t) => ({
         description: 'Only messages up to and including this one (a message of your conversation with senderId).',
       }),
     },
-    resolve: (_root, args, ctx) => markRead(ctx.sql, requireViewer(ctx).id, args),
+    resolve: (_root, args, ctx) => markRead(ctx, requireViewer(ctx).id, args),
   }),
 }));
 
