@@ -20,6 +20,9 @@ const HISTORY = `query($with: ID!, $before: String) {
 }`;
 const MARK = `mutation($from: ID!) { markRead(senderId: $from) { count readAt } }`;
 const ME = `{ me { id username displayName } }`;
+const INBOX = `{ conversations(first: 20) { edges { node { id unreadCount lastActivityAt peer { id displayName } lastMessage { id content } peerLastRead { id } } } } }`;
+const UNREAD = `{ unreadCount }`;
+const ONE = `query($with: ID!) { conversation(withUserId: $with) { id unreadCount peer { id } lastMessage { id } peerLastRead { id } } }`;
 const ADDED = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content cursor sender { id displayName } } }`;
 
 /** Resolves once the proxy saw no round trip for `quietMs`: nothing from a previous step is still running. */
@@ -79,6 +82,9 @@ describeWith(['TEST_DATABASE_URL'], `database round trips per operation on a war
     await ok(server, HISTORY, { with: alice.id, before: page.chatHistory.pageInfo.startCursor }, bob.token);
     await ok(server, MARK, { from: alice.id }, bob.token);
     await ok(server, ME, {}, bob.token);
+    await ok(server, INBOX, {}, bob.token);
+    await ok(server, UNREAD, {}, bob.token);
+    await ok(server, ONE, { with: alice.id }, bob.token);
     const socket = wsClient(server, bob.token);
     try {
       const warm = collect(socket, ADDED, { with: alice.id, after: cursors[57] });
@@ -137,6 +143,14 @@ describeWith(['TEST_DATABASE_URL'], `database round trips per operation on a war
       const marked = await ok(server, MARK, { from: alice.id }, bob.token);
       expect(marked.markRead.count).toBeGreaterThanOrEqual(2);
     });
+  });
+
+  test('the inbox: conversations(first: 20), unreadCount, conversation(withUserId)', async () => {
+    await measure('conversations(first: 20)', async () => {
+      expect((await ok(server, INBOX, {}, bob.token)).conversations.edges).toHaveLength(1);
+    });
+    await measure('unreadCount', () => ok(server, UNREAD, {}, bob.token));
+    await measure('conversation(withUserId)', () => ok(server, ONE, { with: alice.id }, bob.token));
   });
 
   test('me', async () => {
