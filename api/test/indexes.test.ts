@@ -3,6 +3,7 @@
 // the server itself runs.
 import pg from 'pg';
 import { HISTORY_NEWEST_FIRST, HISTORY_OLDEST_FIRST } from '../src/chat/history.ts';
+import { CONVERSATIONS_PAGE, UNREAD_TOTAL } from '../src/chat/inbox.ts';
 import { HEADS, RANGE } from '../src/chat/live.ts';
 import { MARK_READ } from '../src/chat/read.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
@@ -18,7 +19,12 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
     const server = await startServer(db);
     const [alice, bob] = [await signUp(server, 'alice'), await signUp(server, 'bob')];
     for (let i = 0; i < 30; i++) {
-      await ok(server, `mutation($to: ID!) { sendMessage(recipientId: $to, content: "hi") { id } }`, { to: bob.id }, alice.token);
+      await ok(
+        server,
+        `mutation($to: ID!) { sendMessage(recipientId: $to, content: "hi") { id } }`,
+        { to: bob.id },
+        alice.token,
+      );
     }
     await server.close();
     client = new pg.Client({ connectionString: db.databaseUrl });
@@ -39,7 +45,10 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
   // The statements the server runs, explained as they are (EXPLAIN accepts parameters like the real query).
   test('a history page is one ordered index range scan of the conversation, both directions', async () => {
     const key = [ids.alice, ids.bob].sort();
-    for (const [statement, scan] of [[HISTORY_NEWEST_FIRST, /Index Scan Backward using "Message_conversationId_seq_key"/], [HISTORY_OLDEST_FIRST, /Index Scan using "Message_conversationId_seq_key"/]] as const) {
+    for (const [statement, scan] of [
+      [HISTORY_NEWEST_FIRST, /Index Scan Backward using "Message_conversationId_seq_key"/],
+      [HISTORY_OLDEST_FIRST, /Index Scan using "Message_conversationId_seq_key"/],
+    ] as const) {
       const p = await plan(statement.text, [key[0], key[1], ids.bob, 0, 20, 51]);
       expect(p).toMatch(scan);
       expect(p).not.toMatch(/Sort|Seq Scan/);
@@ -72,5 +81,16 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
     expect(p).toMatch(/Conversation_userLowId_userHighId_key/);
     expect(p).toMatch(/Conversation_userHighId_idx/);
     expect(p).not.toMatch(/Seq Scan/);
+  });
+
+  test('the inbox never scans messages: a backward range scan of memberships, one index look-up per row shown', async () => {
+    await client.query('VACUUM ANALYZE "Membership"');
+    const p = await plan(CONVERSATIONS_PAGE.text, [ids.bob, 'infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 21]);
+    expect(p).toMatch(/Index Scan Backward using "Membership_userId_lastActivityAt_conversationId_idx"/);
+    expect(p).toMatch(/Index Scan using "Message_conversationId_seq_key"/);
+    expect(p).not.toMatch(/Seq Scan|Sort/);
+    const total = await plan(UNREAD_TOTAL.text, [ids.bob]);
+    expect(total).toMatch(/Index Scan using "Membership_userId_lastActivityAt_conversationId_idx"|Bitmap Index Scan on "Membership_userId_lastActivityAt_conversationId_idx"/);
+    expect(total).not.toMatch(/Seq Scan|"Message"/);
   });
 });
