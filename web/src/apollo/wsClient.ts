@@ -16,29 +16,44 @@ function defaultWsUrl(path = '/graphql'): string {
 }
 
 function closeCode(event: unknown): number | undefined {
-  return typeof event === 'object' && event !== null && 'code' in event
-    ? (event as { code: number }).code
-    : undefined;
+  return typeof event === 'object' && event !== null && 'code' in event ? (event as { code: number }).code : undefined;
+}
+
+export interface ParleyWsClient extends Client {
+  /** Close the socket so that it reconnects, authenticating with the current token. */
+  restart(): void;
+  /**
+   * True while a socket is open, acknowledged by the server and authenticated
+   * as the current token's user (not yet restarted after a login or logout):
+   * then queries and mutations may go over it too (see client.ts).
+   */
+  ready(): boolean;
 }
 
 /**
- * graphql-ws client for subscriptions. connectionParams is a function, so every
- * (re)connect authenticates with the *current* token; `restart()` forces a new
- * socket after login/logout so the server sees the new identity.
+ * graphql-ws client for subscriptions (and, while it is up, queries and
+ * mutations). connectionParams is a function, so every (re)connect
+ * authenticates with the *current* token; `restart()` forces a new socket
+ * after login/logout so the server sees the new identity.
  */
 export function createWsClient(
   url = defaultWsUrl(),
   /** Tests pass a fake; the browser's WebSocket otherwise. */
   webSocketImpl?: unknown,
-): Client & { restart(): void } {
+): ParleyWsClient {
   let socket: WebSocket | null = null;
+  /** The socket the server acknowledged, and the token it authenticated with. */
+  let acknowledged: { socket: unknown; token: string | null } | null = null;
+  /** The token the socket being opened presents in its connectionParams. */
+  let presentedToken: string | null = null;
 
   const client = createClient({
     url,
     webSocketImpl,
     lazy: true,
     connectionParams: () => {
-      const authorization = authorizationHeader(tokenStore.get());
+      presentedToken = tokenStore.get();
+      const authorization = authorizationHeader(presentedToken);
       return authorization ? { authorization } : {};
     },
     retryAttempts: Infinity,
@@ -52,10 +67,16 @@ export function createWsClient(
       connecting: () => connectionStatus.set('connecting'),
       opened: (s) => {
         socket = s as WebSocket;
+        acknowledged = null;
       },
-      connected: () => connectionStatus.set('connected'),
+      // Before the status listeners run: they may send at once (outbox, refetches).
+      connected: (s) => {
+        acknowledged = { socket: s, token: presentedToken };
+        connectionStatus.set('connected');
+      },
       closed: (event) => {
         socket = null;
+        acknowledged = null;
         if (closeCode(event) === CloseCode.Forbidden) {
           tokenStore.clear('expired');
           connectionStatus.reset();
@@ -72,6 +93,14 @@ export function createWsClient(
       // Closing with a non-fatal app code makes graphql-ws reconnect
       // immediately if subscriptions are active, re-reading connectionParams.
       if (socket && socket.readyState === OPEN) socket.close(CLIENT_RESTART, 'Client restart');
+    },
+    ready() {
+      return (
+        socket !== null &&
+        socket.readyState === OPEN && // not closing (a restart's close handshake)
+        acknowledged?.socket === socket &&
+        acknowledged.token === tokenStore.get()
+      );
     },
   });
 }

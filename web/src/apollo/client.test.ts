@@ -1,0 +1,254 @@
+import { gql } from '@apollo/client';
+import type { ApolloClient } from '@apollo/client';
+import { tokenStore } from '../auth/tokenStore';
+import { createParleyClient } from './client';
+import { connectionStatus } from './connectionStatus';
+
+/**
+ * Which transport an operation takes: subscriptions always the socket; queries
+ * and mutations the socket while it is up and authenticated as the current
+ * user, HTTP otherwise. Both ends are fakes we script: a graphql-ws "server"
+ * behind a fake WebSocket, and fetch.
+ */
+
+type Frame = {
+  id?: string;
+  type: string;
+  payload?: { operationName?: string; query?: string; variables?: Record<string, unknown> };
+};
+
+class FakeSocket {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+  static instances: FakeSocket[] = [];
+  readyState = 0;
+  protocol = 'graphql-transport-ws';
+  sent: Frame[] = [];
+  onopen: ((e: unknown) => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+
+  constructor(public url: string) {
+    FakeSocket.instances.push(this);
+    setTimeout(() => {
+      this.readyState = FakeSocket.OPEN;
+      this.onopen?.({});
+    }, 0);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close(code = 1000, reason = '') {
+    if (this.readyState === FakeSocket.CLOSED) return;
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code, reason });
+  }
+  // "server" side
+  reply(message: object) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  ack() {
+    this.reply({ type: 'connection_ack' });
+  }
+  /** The subscribe frames of operations named `name`. */
+  operations(name: string) {
+    return this.sent.filter((m) => m.type === 'subscribe' && m.payload?.operationName === name);
+  }
+  answer(frame: Frame, payload: object) {
+    this.reply({ id: frame.id, type: 'next', payload });
+    this.reply({ id: frame.id, type: 'complete' });
+  }
+}
+
+const MeQuery = gql`
+  query Me {
+    me {
+      id
+    }
+  }
+`;
+const SendMessage = gql`
+  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {
+    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {
+      id
+    }
+  }
+`;
+const MessageAdded = gql`
+  subscription MessageAdded {
+    messageAdded {
+      id
+    }
+  }
+`;
+const ME = { me: { __typename: 'User', id: 'u1' } };
+const SENT = { sendMessage: { __typename: 'Message', id: 'm1' } };
+const sendVariables = { recipientId: 'u2', content: 'Hi', clientMessageId: 'cmid-1' };
+
+const until = async (what: string, check: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/** The fake HTTP server: answers every POST with `answer` and records what came. */
+function fakeFetch(answer: object = { data: ME }) {
+  const requests: Array<{ operationName: string; authorization: string | null }> = [];
+  const fetch = jest.fn(async (_uri: unknown, init?: RequestInit) => {
+    const body = JSON.parse(String(init?.body)) as { operationName: string };
+    requests.push({
+      operationName: body.operationName,
+      authorization: new Headers(init?.headers).get('authorization'),
+    });
+    return {
+      ok: true,
+      status: 200,
+      headers: new Headers({ 'content-type': 'application/json' }),
+      text: async () => JSON.stringify(answer),
+    } as unknown as Response;
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, requests };
+}
+
+let disposers: Array<() => void> = [];
+
+function start(answer?: object) {
+  const http = fakeFetch(answer);
+  const parley = createParleyClient({
+    httpUri: 'http://parley.test/graphql',
+    wsUrl: 'ws://parley.test/graphql',
+    webSocketImpl: FakeSocket,
+    fetch: http.fetch,
+  });
+  disposers.push(parley.dispose);
+  return { ...parley, http };
+}
+
+/** Opens the socket the way the app does (ChatShell's messageAdded subscription) and lets the server accept it. */
+async function connectSocket(client: ApolloClient) {
+  const subscription = client.subscribe({ query: MessageAdded }).subscribe({ error: () => {} });
+  disposers.push(() => subscription.unsubscribe());
+  await until('connection_init', () => !!FakeSocket.instances.at(-1)?.sent.some((m) => m.type === 'connection_init'));
+  const socket = FakeSocket.instances.at(-1)!;
+  socket.ack();
+  await until('connected', () => connectionStatus.get() === 'connected');
+  return socket;
+}
+
+beforeEach(() => {
+  FakeSocket.instances = [];
+  connectionStatus.reset();
+  tokenStore.set('token-1');
+});
+afterEach(() => {
+  disposers.forEach((d) => d());
+  disposers = [];
+});
+
+it('sends queries and mutations over HTTP (with the token) while no socket is up', async () => {
+  const { client, http } = start();
+  const { data } = await client.query({ query: MeQuery });
+  expect(data).toEqual(ME);
+  expect(http.requests).toEqual([{ operationName: 'Me', authorization: 'Bearer token-1' }]);
+  expect(FakeSocket.instances).toHaveLength(0); // nothing opened a socket for it
+});
+
+it('sends queries and mutations over the subscription socket while it is connected', async () => {
+  const { client, http } = start();
+  const socket = await connectSocket(client);
+
+  const query = client.query({ query: MeQuery });
+  await until('the query on the socket', () => socket.operations('Me').length === 1);
+  socket.answer(socket.operations('Me')[0]!, { data: ME });
+  expect((await query).data).toEqual(ME);
+
+  const mutation = client.mutate({ mutation: SendMessage, variables: sendVariables });
+  await until('the mutation on the socket', () => socket.operations('SendMessage').length === 1);
+  expect(socket.operations('SendMessage')[0]!.payload?.variables).toEqual(sendVariables);
+  socket.answer(socket.operations('SendMessage')[0]!, { data: SENT });
+  expect((await mutation).data).toEqual(SENT);
+
+  expect(http.requests).toEqual([]);
+  expect(FakeSocket.instances).toHaveLength(1);
+});
+
+it('goes back to HTTP while the socket is down, and while it still speaks for the previous token', async () => {
+  const { client, http } = start();
+  const first = await connectSocket(client);
+
+  first.close(1006, 'network gone');
+  await until('reconnecting', () => connectionStatus.get() === 'reconnecting');
+  await client.query({ query: MeQuery, fetchPolicy: 'network-only' });
+  expect(http.requests.map((r) => r.authorization)).toEqual(['Bearer token-1']);
+
+  // Back up (graphql-ws retries after its backoff): the socket again.
+  await until('second socket', () => !!FakeSocket.instances[1]?.sent.some((m) => m.type === 'connection_init'), 5000);
+  const second = FakeSocket.instances[1]!;
+  second.ack();
+  await until('connected', () => connectionStatus.get() === 'connected');
+  const overSocket = client.query({ query: MeQuery, fetchPolicy: 'network-only' });
+  await until('the query on the socket', () => second.operations('Me').length === 1);
+  second.answer(second.operations('Me')[0]!, { data: ME });
+  await overSocket;
+
+  // Another user's token, before the socket restarted with it: not over the old identity's socket.
+  tokenStore.set('token-2');
+  await client.query({ query: MeQuery, fetchPolicy: 'network-only' });
+  expect(http.requests.map((r) => r.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+  expect(second.operations('Me')).toHaveLength(1);
+});
+
+it('fails a mutation whose socket closes before the answer, and does not send it again on the next socket', async () => {
+  const { client, http } = start();
+  const first = await connectSocket(client);
+
+  const mutation = client.mutate({ mutation: SendMessage, variables: sendVariables });
+  await until('the mutation on the socket', () => first.operations('SendMessage').length === 1);
+  first.close(1012, 'Server restarting: reconnect');
+  await expect(mutation).rejects.toThrow(/network connection was lost/);
+
+  // The socket comes back (the subscription is still wanted): only the subscription goes out again.
+  await until('second socket', () => !!FakeSocket.instances[1]?.sent.some((m) => m.type === 'connection_init'), 5000);
+  const second = FakeSocket.instances[1]!;
+  second.ack();
+  await until('the subscription again', () => second.operations('MessageAdded').length === 1);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(second.operations('SendMessage')).toEqual([]);
+  expect(http.requests).toEqual([]);
+});
+
+it('cancels an operation on the socket when its fetchOptions.signal aborts (the outbox’s send timeout)', async () => {
+  const { client } = start();
+  const socket = await connectSocket(client);
+
+  const abort = new AbortController();
+  const mutation = client.mutate({
+    mutation: SendMessage,
+    variables: sendVariables,
+    context: { fetchOptions: { signal: abort.signal } },
+  });
+  await until('the mutation on the socket', () => socket.operations('SendMessage').length === 1);
+  abort.abort();
+  await expect(mutation).rejects.toThrow();
+  const { id } = socket.operations('SendMessage')[0]!;
+  expect(socket.sent).toContainEqual({ id, type: 'complete' });
+});
+
+it('hands errors from the socket to the error link: UNAUTHENTICATED logs out', async () => {
+  const { client } = start();
+  const socket = await connectSocket(client);
+
+  const query = client.query({ query: MeQuery, fetchPolicy: 'network-only' });
+  await until('the query on the socket', () => socket.operations('Me').length === 1);
+  socket.answer(socket.operations('Me')[0]!, {
+    data: null,
+    errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }],
+  });
+  await expect(query).rejects.toThrow('Sign in first.');
+  expect(tokenStore.get()).toBeNull();
+});
