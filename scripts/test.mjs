@@ -6,10 +6,13 @@
 import { spawnSync } from 'node:child_process';
 
 const steps = [
+  { name: 'lint (eslint + prettier)', cmd: 'npm run lint' },
   { name: 'typecheck', cmd: 'npm run typecheck' },
   { name: 'api (jest)', cmd: 'npm test -w api' },
   { name: 'web components (jest, incl. codegen check)', cmd: 'npm test -w web' },
   { name: 'web end-to-end (chromium)', cmd: 'npm run test:e2e -w web' },
+  // A few seconds of every bench scenario (bench/README.md): the harness works and its numbers are sane.
+  ...(process.env.TEST_DATABASE_URL ? [{ name: 'bench smoke', cmd: 'npm run bench -- --smoke' }] : []),
 ];
 
 const only = process.argv.slice(2);
@@ -27,6 +30,7 @@ const needs = [
   ['Redis outage and recovery', ['TEST_DATABASE_URL', 'REDIS_URL']],
   ['PostgreSQL outage: SERVICE_UNAVAILABLE and recovery', ['TEST_DATABASE_URL']],
   ['restart on PostgreSQL; migrations under concurrent instances; query plans', ['TEST_DATABASE_URL']],
+  ['bench smoke (npm run bench -- --smoke)', ['TEST_DATABASE_URL']],
 ];
 const notRun = needs.filter(([, vars]) => vars.some((v) => !process.env[v]));
 

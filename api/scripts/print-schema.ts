@@ -7,7 +7,8 @@ import { ROOT_DIR } from '../src/paths.ts';
 import { schema } from '../src/schema/index.ts';
 
 export const SCHEMA_FILE = path.join(ROOT_DIR, 'schema.graphql');
-const HEADER = '# parley GraphQL contract — generated from the Pothos schema by `npm run schema:print`; do not edit.\n\n';
+const HEADER =
+  '# parley GraphQL contract — generated from the Pothos schema by `npm run schema:print`; do not edit.\n\n';
 
 export const printContract = () => HEADER + printSchema(schema) + '\n';
 

@@ -9,7 +9,10 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
-  JWT_TTL: z.string().regex(/^\d+[smhdw]$/, 'JWT_TTL looks like 30d, 12h or 900s').default('30d'),
+  JWT_TTL: z
+    .string()
+    .regex(/^\d+[smhdw]$/, 'JWT_TTL looks like 30d, 12h or 900s')
+    .default('30d'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().url().optional(),
   WEB_DIST: z.string().optional(),

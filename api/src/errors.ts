@@ -15,7 +15,8 @@ export const badInput = (message: string, argument?: string) =>
 export const notFound = (message: string) => clientError('NOT_FOUND', message);
 export const forbidden = (message: string) => clientError('FORBIDDEN', message);
 
-const codeOf = (err: unknown) => (typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined);
+const codeOf = (err: unknown) =>
+  typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
 
 /** "Unique constraint failed": Prisma's P2002, or PostgreSQL's 23505 from a raw statement. */
 export function isUniqueViolation(err: unknown): boolean {
@@ -28,6 +29,8 @@ export function isForeignKeyViolation(err: unknown, constraint?: string): boolea
   return codeOf(err) === '23503' && (!constraint || (err as { constraint?: string }).constraint === constraint);
 }
 
+// Grouped by source, a comment per group.
+// prettier-ignore
 const UNAVAILABLE_CODES = new Set([
   'P1001', 'P1002', 'P1008', 'P1017', 'P2024', // Prisma: unreachable, timed out, closed, pool timeout
   'P2028', // Prisma: a transaction could not start or finish in time (overloaded); it was rolled back
@@ -51,11 +54,18 @@ const UNAVAILABLE_MESSAGE =
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 8) return false;
   const e = err as {
-    code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalError?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    kind?: unknown;
+    originalError?: unknown;
     meta?: { driverAdapterError?: unknown };
   };
   if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || isUnavailableSqlState(e.code))) return true;
-  if (typeof e.kind === 'string' && /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)) {
+  if (
+    typeof e.kind === 'string' &&
+    /DatabaseNotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)
+  ) {
     return true;
   }
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
@@ -63,4 +73,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
 }
 
 export const serviceUnavailable = () =>
-  clientError('SERVICE_UNAVAILABLE', 'The database is unavailable right now: try again shortly (retry a send with the same clientMessageId).');
+  clientError(
+    'SERVICE_UNAVAILABLE',
+    'The database is unavailable right now: try again shortly (retry a send with the same clientMessageId).',
+  );

@@ -22,7 +22,9 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const eventSerializer = {
   stringify: (event: unknown) => JSON.stringify(event),
   parse: (text: string) =>
-    JSON.parse(text, (key, value) => (key.endsWith('At') && typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value)),
+    JSON.parse(text, (key, value) =>
+      key.endsWith('At') && typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value,
+    ),
 };
 
 export function createEventBus<C extends Channels>(redisUrl: string | undefined, log: Logger): EventBus<C> {
@@ -34,7 +36,10 @@ export function createEventBus<C extends Channels>(redisUrl: string | undefined,
   const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000) };
   const publishClient = new Redis(redisUrl, options);
   const subscribeClient = new Redis(redisUrl, options);
-  for (const [name, client] of [['publish', publishClient], ['subscribe', subscribeClient]] as const) {
+  for (const [name, client] of [
+    ['publish', publishClient],
+    ['subscribe', subscribeClient],
+  ] as const) {
     client.on('error', (err) => log.warn({ err: err.message, client: name }, 'redis error'));
     client.on('ready', () => log.info({ client: name }, 'redis connected'));
   }

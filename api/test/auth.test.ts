@@ -49,7 +49,11 @@ test('invalid sign-ups are BAD_USER_INPUT and name the argument', async () => {
   ];
   for (const [vars, argument] of cases) {
     const r = await gql(server, SIGN_UP, vars);
-    expect([vars.u, code(r), r.errors?.[0]?.extensions]).toEqual([vars.u, 'BAD_USER_INPUT', expect.objectContaining({ argument })]);
+    expect([vars.u, code(r), r.errors?.[0]?.extensions]).toEqual([
+      vars.u,
+      'BAD_USER_INPUT',
+      expect.objectContaining({ argument }),
+    ]);
   }
 });
 
@@ -66,10 +70,19 @@ test('me is null without a token; expired, forged or malformed tokens are UNAUTH
   const up = await ok(server, SIGN_UP, { u: 'tokens', p: 'long enough' });
   const secret = (await readFile(path.join(db.dataDir, 'jwt-secret'), 'utf8')).trim();
   const key = new TextEncoder().encode(secret);
-  const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(up.signUp.user.id)
-    .setIssuer('parley').setIssuedAt(1_000_000).setExpirationTime(1_000_100).sign(key);
-  const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(up.signUp.user.id)
-    .setIssuer('parley').setExpirationTime('1h').sign(new TextEncoder().encode('another secret of enough length!!'));
+  const expired = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(up.signUp.user.id)
+    .setIssuer('parley')
+    .setIssuedAt(1_000_000)
+    .setExpirationTime(1_000_100)
+    .sign(key);
+  const forged = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(up.signUp.user.id)
+    .setIssuer('parley')
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode('another secret of enough length!!'));
   const r1 = await gql(server, ME, {}, expired);
   expect([code(r1), r1.errors?.[0]?.message]).toEqual(['UNAUTHENTICATED', expect.stringMatching(/expired/)]);
   expect(code(await gql(server, ME, {}, forged))).toBe('UNAUTHENTICATED');
@@ -93,7 +106,13 @@ test('operations other than signUp/logIn/me require a token', async () => {
 
 test('users(search) finds others by username or display name, pages by cursor, and escapes wildcards', async () => {
   const me = await ok(server, SIGN_UP, { u: 'searcher', p: 'long enough' });
-  for (const [u, d] of [['kim_1', 'Kim One'], ['kim_2', 'Kim Two'], ['kimberly', 'K'], ['other', 'Not Kim either'], ['pct', 'fifty%off']]) {
+  for (const [u, d] of [
+    ['kim_1', 'Kim One'],
+    ['kim_2', 'Kim Two'],
+    ['kimberly', 'K'],
+    ['other', 'Not Kim either'],
+    ['pct', 'fifty%off'],
+  ]) {
     await ok(server, SIGN_UP, { u, p: 'long enough', d });
   }
   const Q = `query($s: String, $f: Int, $a: String) { users(search: $s, first: $f, after: $a) { edges { node { username } } pageInfo { hasNextPage endCursor } } }`;
@@ -120,9 +139,12 @@ test('abusive documents are refused before execution (graphql-armor), without in
   expect(syntax.errors?.[0]?.message).toMatch(/Syntax Error/);
   expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
   // Colocated fragments do not count as depth: only fields do.
-  const fragments = await gql(server, `query { ...A } fragment A on Query { ...B } fragment B on Query { ...C }
+  const fragments = await gql(
+    server,
+    `query { ...A } fragment A on Query { ...B } fragment B on Query { ...C }
     fragment C on Query { ...D } fragment D on Query { ...E } fragment E on Query { ...F } fragment F on Query { ...G }
-    fragment G on Query { ...H } fragment H on Query { ...I } fragment I on Query { me { id } }`);
+    fragment G on Query { ...H } fragment H on Query { ...I } fragment I on Query { me { id } }`,
+  );
   expect(fragments.errors).toBeUndefined();
   const unknown = await gql(server, `{ nope }`);
   expect(unknown.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

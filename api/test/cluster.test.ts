@@ -95,7 +95,10 @@ describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'several instances (PostgreSQL 
 
     // Stored exactly once: one row per acknowledged clientMessageId, with the acknowledged id.
     const rows = await withAdmin(db.databaseUrl!, (c) =>
-      c.query<{ clientMessageId: string; id: string }>(`SELECT "clientMessageId", id FROM "Message" WHERE "clientMessageId" LIKE 'crash-%'`));
+      c.query<{ clientMessageId: string; id: string }>(
+        `SELECT "clientMessageId", id FROM "Message" WHERE "clientMessageId" LIKE 'crash-%'`,
+      ),
+    );
     expect(rows.rows).toHaveLength(TOTAL);
     expect(new Map(rows.rows.map((r) => [r.clientMessageId, r.id]))).toEqual(acknowledged);
 
@@ -125,12 +128,20 @@ describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'several instances (PostgreSQL 
       await Promise.all([resumeSocket.dispose(), survivorSocket.dispose()]);
       await servers[1].kill();
     }
-    console.log(`crash test: ${TOTAL} messages, ${retries} retried requests, ${held.length} held by the crashed listener`);
+    console.log(
+      `crash test: ${TOTAL} messages, ${retries} retried requests, ${held.length} held by the crashed listener`,
+    );
   });
 });
 
 /** The cursor of the n-th message after `start` (n ≥ 1). */
-async function cursorOf(server: { url: string }, token: string, withUser: string, start: string, n: number): Promise<string> {
+async function cursorOf(
+  server: { url: string },
+  token: string,
+  withUser: string,
+  start: string,
+  n: number,
+): Promise<string> {
   let after = start;
   let remaining = n;
   for (;;) {

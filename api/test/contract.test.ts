@@ -28,7 +28,9 @@ test('every type, field and argument has a description', () => {
 });
 
 test('the contract has the operations and nullability the clients build against', () => {
-  const sdl = printSchema(schema).replace(/"""[\s\S]*?"""\s*/g, '').replace(/\s+/g, ' ');
+  const sdl = printSchema(schema)
+    .replace(/"""[\s\S]*?"""\s*/g, '')
+    .replace(/\s+/g, ' ');
   for (const signature of [
     'me: User',
     'users( search: String first: Int after: String ): UserConnection!',

@@ -1,6 +1,16 @@
 // Exactly-once from the user's point of view: idempotent sends, catch-up with `after`, and commit order.
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { collect, connected, gql, ok, signUp, startServer, wsClient, type TestServer, type TestUser } from './support/server.ts';
+import {
+  collect,
+  connected,
+  gql,
+  ok,
+  signUp,
+  startServer,
+  wsClient,
+  type TestServer,
+  type TestUser,
+} from './support/server.ts';
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) { sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id content clientMessageId } }`;
 const ADDED = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content } }`;
@@ -49,8 +59,12 @@ test('a retry publishes nothing new; reusing an id for other content or recipien
   } finally {
     await socket.dispose();
   }
-  expect(code(await gql(server, SEND, { to: bob.id, text: 'different', cid: 'r-1' }, alice.token))).toBe('BAD_USER_INPUT');
-  expect(code(await gql(server, SEND, { to: carol.id, text: 'retry me', cid: 'r-1' }, alice.token))).toBe('BAD_USER_INPUT');
+  expect(code(await gql(server, SEND, { to: bob.id, text: 'different', cid: 'r-1' }, alice.token))).toBe(
+    'BAD_USER_INPUT',
+  );
+  expect(code(await gql(server, SEND, { to: carol.id, text: 'retry me', cid: 'r-1' }, alice.token))).toBe(
+    'BAD_USER_INPUT',
+  );
   // Ids are per sender: Bob may use the same one.
   expect(code(await gql(server, SEND, { to: alice.id, text: 'mine', cid: 'r-1' }, bob.token))).toBeUndefined();
 });
@@ -66,18 +80,27 @@ test('messageAdded(after) replays what was missed, then continues live, with no 
   try {
     const sub = collect(socket, ADDED, { with: dan.id, after: cursor });
     // Messages sent while the replay runs must appear exactly once, after the replayed ones.
-    const during = Promise.all(Array.from({ length: 20 }, (_, i) => ok(server, SEND, { to: eve.id, text: `during ${i}` }, dan.token)));
+    const during = Promise.all(
+      Array.from({ length: 20 }, (_, i) => ok(server, SEND, { to: eve.id, text: `during ${i}` }, dan.token)),
+    );
     await during;
     const expected = ['old 4', ...Array.from({ length: 150 }, (_, i) => `missed ${i}`)];
     const events = await sub.waitFor(expected.length + 20, 20_000);
     await new Promise((r) => setTimeout(r, 1_500)); // let any late duplicate show up
     const contents = events.map((e) => e.data.messageAdded.content);
     expect(contents.slice(0, expected.length)).toEqual(expected);
-    expect(new Set(contents.slice(expected.length))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => `during ${i}`)));
+    expect(new Set(contents.slice(expected.length))).toEqual(
+      new Set(Array.from({ length: 20 }, (_, i) => `during ${i}`)),
+    );
     expect(contents).toHaveLength(expected.length + 20);
     // The stream order is the history order.
     const all = await ok(server, PAGE, { with: dan.id, first: 100, after: cursor }, eve.token);
-    const next = await ok(server, PAGE, { with: dan.id, first: 100, after: all.chatHistory.pageInfo.endCursor }, eve.token);
+    const next = await ok(
+      server,
+      PAGE,
+      { with: dan.id, first: 100, after: all.chatHistory.pageInfo.endCursor },
+      eve.token,
+    );
     expect(contents).toEqual([...all.chatHistory.edges, ...next.chatHistory.edges].map((e: any) => e.node.content));
   } finally {
     await socket.dispose();
@@ -87,7 +110,12 @@ test('messageAdded(after) replays what was missed, then continues live, with no 
 test('Message.cursor is the message’s history cursor: a client resumes right after the last message it got live', async () => {
   const [fay, gus] = await Promise.all([signUp(server, 'fay'), signUp(server, 'gus')]);
   const WITH_CURSOR = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content cursor } }`;
-  const sent = await ok(server, `mutation($to: ID!) { sendMessage(recipientId: $to, content: "one") { id cursor } }`, { to: gus.id }, fay.token);
+  const sent = await ok(
+    server,
+    `mutation($to: ID!) { sendMessage(recipientId: $to, content: "one") { id cursor } }`,
+    { to: gus.id },
+    fay.token,
+  );
 
   // Gus holds "one" and "two", the second only from the live stream.
   const first = wsClient(server, gus.token);
@@ -115,7 +143,9 @@ test('Message.cursor is the message’s history cursor: a client resumes right a
     const events = await resumed.waitFor(2);
     await new Promise((r) => setTimeout(r, 500)); // nothing else (no replay of what Gus holds)
     expect(events.map((e) => e.data.messageAdded.content)).toEqual(['three', 'four']);
-    expect(events.map((e) => e.data.messageAdded.cursor)).toEqual(history.chatHistory.edges.slice(2).map((e: any) => e.cursor));
+    expect(events.map((e) => e.data.messageAdded.cursor)).toEqual(
+      history.chatHistory.edges.slice(2).map((e: any) => e.cursor),
+    );
   } finally {
     await again.dispose();
   }
@@ -141,7 +171,8 @@ test('commit order: readers paging with after and catching up never miss a row s
   const [p, q] = await Promise.all([signUp(server, 'p'), signUp(server, 'q')]);
   await ok(server, SEND, { to: q.id, text: 'start' }, p.token);
   const startCursor = (await ok(server, PAGE, { with: q.id, last: 1 }, p.token)).chatHistory.edges[0].cursor;
-  const SENDERS = 8, EACH = 40;
+  const SENDERS = 8,
+    EACH = 40;
   let sending = true;
 
   // Reader 1 polls forward with first/after from wherever it got to, as fast as it can.
@@ -158,12 +189,14 @@ test('commit order: readers paging with after and catching up never miss a row s
   })();
   // Reader 2 catches up by subscription, starting while the senders are busy.
   const socket = wsClient(server, q.token);
-  const senders = Array.from({ length: SENDERS }, (_, s) => (async () => {
-    for (let i = 0; i < EACH; i++) {
-      const [from, to] = s % 2 ? [q, p] : [p, q];
-      await ok(server, SEND, { to: to.id, text: `s${s}-${i}` }, from.token);
-    }
-  })());
+  const senders = Array.from({ length: SENDERS }, (_, s) =>
+    (async () => {
+      for (let i = 0; i < EACH; i++) {
+        const [from, to] = s % 2 ? [q, p] : [p, q];
+        await ok(server, SEND, { to: to.id, text: `s${s}-${i}` }, from.token);
+      }
+    })(),
+  );
   await new Promise((r) => setTimeout(r, 200));
   const sub = collect(socket, ADDED, { with: p.id, after: startCursor });
   try {

@@ -26,7 +26,9 @@ test('docker-compose.yml runs parley on PostgreSQL and Redis with a valid config
   }
   expect(() => loadConfig(env)).not.toThrow();
   const pg = compose.services.postgres.environment;
-  expect(env.DATABASE_URL).toBe(`postgresql://${pg.POSTGRES_USER}:${pg.POSTGRES_PASSWORD}@postgres:5432/${pg.POSTGRES_DB}`);
+  expect(env.DATABASE_URL).toBe(
+    `postgresql://${pg.POSTGRES_USER}:${pg.POSTGRES_PASSWORD}@postgres:5432/${pg.POSTGRES_DB}`,
+  );
 });
 
 test('the Dockerfile copies what postinstall needs before npm ci, builds the web app and starts parley', async () => {

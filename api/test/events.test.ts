@@ -12,8 +12,17 @@ import { describeWith } from './support/requirements.ts';
 import { signUp, startServer, type TestServer, type TestUser } from './support/server.ts';
 
 const MESSAGE_KEYS = [
-  'clientMessageId', 'content', 'conversationId', 'createdAt', 'id', 'readAt', 'recipient', 'recipientId', 'sender',
-  'senderId', 'seq',
+  'clientMessageId',
+  'content',
+  'conversationId',
+  'createdAt',
+  'id',
+  'readAt',
+  'recipient',
+  'recipientId',
+  'sender',
+  'senderId',
+  'seq',
 ];
 const USER_KEYS = ['displayName', 'id', 'username'];
 
@@ -35,7 +44,9 @@ describe('the in-process bus', () => {
     const bus = createEventBus<ChatChannels>(undefined, log);
     const [alice, bob] = await Promise.all(
       ['alice', 'bob'].map((name) =>
-        db.prisma.user.create({ data: { username: `${name}_${Date.now()}`, displayName: name, passwordHash: 'secret-hash' } }),
+        db.prisma.user.create({
+          data: { username: `${name}_${Date.now()}`, displayName: name, passwordHash: 'secret-hash' },
+        }),
       ),
     );
     const events = bus.pubsub.subscribe('user:messageAdded', bob.id)[Symbol.asyncIterator]();
@@ -72,11 +83,16 @@ describeWith(['REDIS_URL'], 'the Redis bus', () => {
   test('the payload published to Redis has the message and public user fields, and its dates come back as dates', async () => {
     const channel = `user:messageAdded:${bob.id}`;
     await listener.subscribe(channel);
-    const received = new Promise<string>((resolve) => listener.once('message', (_channel, text: string) => resolve(text)));
+    const received = new Promise<string>((resolve) =>
+      listener.once('message', (_channel, text: string) => resolve(text)),
+    );
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
-      body: JSON.stringify({ query: `mutation($to: ID!) { sendMessage(recipientId: $to, content: "hi") { id } }`, variables: { to: bob.id } }),
+      body: JSON.stringify({
+        query: `mutation($to: ID!) { sendMessage(recipientId: $to, content: "hi") { id } }`,
+        variables: { to: bob.id },
+      }),
     });
     expect(res.status).toBe(200);
     const text = await received;

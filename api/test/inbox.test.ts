@@ -3,8 +3,18 @@
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { describeWith } from './support/requirements.ts';
 import {
-  collect, connected, gql, ok, signUp, sleep, spawnServer, startServer, wsClient,
-  type ServerProcess, type TestServer, type TestUser,
+  collect,
+  connected,
+  gql,
+  ok,
+  signUp,
+  sleep,
+  spawnServer,
+  startServer,
+  wsClient,
+  type ServerProcess,
+  type TestServer,
+  type TestUser,
 } from './support/server.ts';
 
 const SEND = `mutation($to: ID!, $text: String!) { sendMessage(recipientId: $to, content: $text) { id createdAt } }`;
@@ -67,7 +77,12 @@ test('the inbox lists conversations by latest activity, with previews, unread co
 
   // The same conversation from the other side, and one by peer.
   const fromCarol = (await ok(server, ONE, { with: bob.id }, carol.token)).conversation;
-  expect(fromCarol).toMatchObject({ unreadCount: 0, peer: { id: bob.id }, lastMessage: { content: 'two' }, peerLastRead: null });
+  expect(fromCarol).toMatchObject({
+    unreadCount: 0,
+    peer: { id: bob.id },
+    lastMessage: { content: 'two' },
+    peerLastRead: null,
+  });
   expect((await ok(server, ONE, { with: carol.id }, bob.token)).conversation.id).toBe(fromCarol.id);
 });
 
@@ -92,20 +107,29 @@ test('reading clears the unread count and shows the sender up to which message w
 test('bad input is a clear error', async () => {
   const [alice] = await people('alice');
   expect(codeOf(await gql(server, ONE, { with: alice.id }, alice.token))).toBe('BAD_USER_INPUT');
-  expect(codeOf(await gql(server, ONE, { with: '00000000-0000-4000-8000-000000000000' }, alice.token))).toBe('NOT_FOUND');
+  expect(codeOf(await gql(server, ONE, { with: '00000000-0000-4000-8000-000000000000' }, alice.token))).toBe(
+    'NOT_FOUND',
+  );
   expect(codeOf(await gql(server, ONE, { with: 'nope' }, alice.token))).toBe('BAD_USER_INPUT');
   expect(codeOf(await gql(server, INBOX, { first: 0 }, alice.token))).toBe('BAD_USER_INPUT');
   expect(codeOf(await gql(server, INBOX, { first: 101 }, alice.token))).toBe('BAD_USER_INPUT');
   expect(codeOf(await gql(server, INBOX, { after: 'garbage' }, alice.token))).toBe('BAD_USER_INPUT');
   expect(codeOf(await gql(server, SET_TYPING, { with: alice.id, typing: true }, alice.token))).toBe('BAD_USER_INPUT');
-  expect(codeOf(await gql(server, SET_TYPING, { with: '00000000-0000-4000-8000-000000000000', typing: true }, alice.token))).toBe('NOT_FOUND');
+  expect(
+    codeOf(await gql(server, SET_TYPING, { with: '00000000-0000-4000-8000-000000000000', typing: true }, alice.token)),
+  ).toBe('NOT_FOUND');
   expect(codeOf(await gql(server, INBOX, {}))).toBe('UNAUTHENTICATED');
   expect(codeOf(await gql(server, `{ unreadCount }`))).toBe('UNAUTHENTICATED');
 });
 
 test('conversationUpdated and messagesRead reach every session of both participants, and nobody else', async () => {
   const [alice, bob, carol] = await people('alice', 'bob', 'carol');
-  const sockets = [wsClient(server, alice.token), wsClient(server, bob.token), wsClient(server, bob.token), wsClient(server, carol.token)];
+  const sockets = [
+    wsClient(server, alice.token),
+    wsClient(server, bob.token),
+    wsClient(server, bob.token),
+    wsClient(server, carol.token),
+  ];
   const [aliceWs, bobDesktop, bobPhone, carolWs] = sockets;
   try {
     const aliceUpdates = collect(aliceWs, UPDATED);
@@ -113,14 +137,27 @@ test('conversationUpdated and messagesRead reach every session of both participa
     const phoneUpdates = collect(bobPhone, UPDATED);
     const aliceReceipts = collect(aliceWs, RECEIPTS, { with: bob.id });
     const desktopReceipts = collect(bobDesktop, RECEIPTS, {});
-    const carolEvents = [collect(carolWs, UPDATED), collect(carolWs, RECEIPTS, {}), collect(carolWs, TYPING, { with: alice.id })];
+    const carolEvents = [
+      collect(carolWs, UPDATED),
+      collect(carolWs, RECEIPTS, {}),
+      collect(carolWs, TYPING, { with: alice.id }),
+    ];
     await Promise.all(sockets.map((s) => connected(s)));
 
     const m1 = await send(alice, bob, 'hello');
     await send(alice, bob, 'again');
-    const [desktop, phone, mine] = await Promise.all([desktopUpdates.waitFor(2), phoneUpdates.waitFor(2), aliceUpdates.waitFor(2)]);
+    const [desktop, phone, mine] = await Promise.all([
+      desktopUpdates.waitFor(2),
+      phoneUpdates.waitFor(2),
+      aliceUpdates.waitFor(2),
+    ]);
     for (const events of [desktop, phone]) {
-      expect(events.map((e: any) => [e.data.conversationUpdated.unreadCount, e.data.conversationUpdated.lastMessage.content])).toEqual([
+      expect(
+        events.map((e: any) => [
+          e.data.conversationUpdated.unreadCount,
+          e.data.conversationUpdated.lastMessage.content,
+        ]),
+      ).toEqual([
         [1, 'hello'],
         [2, 'again'],
       ]);
@@ -173,7 +210,11 @@ test('typing shows while refreshed, ends when the typist sends, and lapses by it
 
     await ok(server, SET_TYPING, { with: bob.id, typing: true }, alice.token);
     await typing.waitFor(1);
-    expect(typing.events[0].data.typing).toMatchObject({ user: { id: alice.id }, typing: true, expiresAt: expect.any(String) });
+    expect(typing.events[0].data.typing).toMatchObject({
+      user: { id: alice.id },
+      typing: true,
+      expiresAt: expect.any(String),
+    });
     // A refresh right away is accepted but not sent again.
     expect((await ok(server, SET_TYPING, { with: bob.id, typing: true }, alice.token)).setTyping).toBe(true);
     await send(alice, bob, 'done typing');
@@ -228,7 +269,11 @@ describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'across two instances (PostgreS
       await ok(a, SEND, { to: bob.id, text: 'across' }, alice.token);
       expect((await typing.waitFor(2))[1].data.typing.typing).toBe(false);
       await ok(b, MARK, { from: alice.id }, bob.token);
-      expect((await receipts.waitFor(1))[0].data.messagesRead).toMatchObject({ reader: { id: bob.id }, count: 1, upTo: { content: 'across' } });
+      expect((await receipts.waitFor(1))[0].data.messagesRead).toMatchObject({
+        reader: { id: bob.id },
+        count: 1,
+        upTo: { content: 'across' },
+      });
       const last = (await updates.waitFor(2))[1].data.conversationUpdated;
       expect(last.peerLastRead.content).toBe('across');
       expect(new Date(last.lastActivityAt).toISOString()).toBe(last.lastActivityAt);

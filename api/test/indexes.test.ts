@@ -90,7 +90,9 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
     expect(p).toMatch(/Index Scan using "Message_conversationId_seq_key"/);
     expect(p).not.toMatch(/Seq Scan|Sort/);
     const total = await plan(UNREAD_TOTAL.text, [ids.bob]);
-    expect(total).toMatch(/Index Scan using "Membership_userId_lastActivityAt_conversationId_idx"|Bitmap Index Scan on "Membership_userId_lastActivityAt_conversationId_idx"/);
+    expect(total).toMatch(
+      /Index Scan using "Membership_userId_lastActivityAt_conversationId_idx"|Bitmap Index Scan on "Membership_userId_lastActivityAt_conversationId_idx"/,
+    );
     expect(total).not.toMatch(/Seq Scan|"Message"/);
   });
 });

@@ -1,6 +1,16 @@
 // Sending, live delivery over graphql-ws and SSE, read receipts, and who may see what.
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { collect, connected, gql, ok, signUp, startServer, wsClient, type TestServer, type TestUser } from './support/server.ts';
+import {
+  collect,
+  connected,
+  gql,
+  ok,
+  signUp,
+  startServer,
+  wsClient,
+  type TestServer,
+  type TestUser,
+} from './support/server.ts';
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) {
   sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) {
@@ -38,7 +48,12 @@ test('two users exchange messages live over graphql-ws; the sender’s other tab
     await Promise.all([connected(aliceTab1), connected(aliceTab2), connected(bobTab)]);
 
     const sent = await ok(server, SEND, { to: bob.id, text: '  Hello Bob  ', cid: 'a-1' }, alice.token);
-    expect(sent.sendMessage).toMatchObject({ content: 'Hello Bob', clientMessageId: 'a-1', readAt: null, sender: { id: alice.id } });
+    expect(sent.sendMessage).toMatchObject({
+      content: 'Hello Bob',
+      clientMessageId: 'a-1',
+      readAt: null,
+      sender: { id: alice.id },
+    });
     await ok(server, SEND, { to: alice.id, text: 'Hi Alice' }, bob.token);
 
     const [bobEvents, a1Events, a2Events] = await Promise.all([b.waitFor(2), a1.waitFor(2), a2.waitFor(2)]);
@@ -142,16 +157,27 @@ test('sendMessage validates its input with BAD_USER_INPUT / NOT_FOUND / UNAUTHEN
 test('the sender is always the signed-in user, and clientMessageId is shown to the sender only', async () => {
   const sent = await ok(server, SEND, { to: carol.id, text: 'mine', cid: 'cid-carol-1' }, bob.token);
   expect(sent.sendMessage.sender.id).toBe(bob.id);
-  const carolView = await ok(server, `query($w: ID!) { chatHistory(withUserId: $w, last: 1) { edges { node { clientMessageId } } } }`, { w: bob.id }, carol.token);
+  const carolView = await ok(
+    server,
+    `query($w: ID!) { chatHistory(withUserId: $w, last: 1) { edges { node { clientMessageId } } } }`,
+    { w: bob.id },
+    carol.token,
+  );
   expect(carolView.chatHistory.edges[0].node.clientMessageId).toBeNull();
-  const bobView = await ok(server, `query($w: ID!) { chatHistory(withUserId: $w, last: 1) { edges { node { clientMessageId } } } }`, { w: carol.id }, bob.token);
+  const bobView = await ok(
+    server,
+    `query($w: ID!) { chatHistory(withUserId: $w, last: 1) { edges { node { clientMessageId } } } }`,
+    { w: carol.id },
+    bob.token,
+  );
   expect(bobView.chatHistory.edges[0].node.clientMessageId).toBe('cid-carol-1');
 });
 
 test('markRead marks what the sender sent me, up to a message, idempotently', async () => {
   const [dan, eve] = await Promise.all([signUp(server, 'dan'), signUp(server, 'eve')]);
   const ids: string[] = [];
-  for (const text of ['one', 'two', 'three']) ids.push((await ok(server, SEND, { to: eve.id, text }, dan.token)).sendMessage.id);
+  for (const text of ['one', 'two', 'three'])
+    ids.push((await ok(server, SEND, { to: eve.id, text }, dan.token)).sendMessage.id);
   const mine = (await ok(server, SEND, { to: dan.id, text: 'eve writes' }, eve.token)).sendMessage.id;
 
   const upTo = await ok(server, MARK, { from: dan.id, upTo: ids[1] }, eve.token);
@@ -168,7 +194,9 @@ test('markRead marks what the sender sent me, up to a message, idempotently', as
   expect((byId.get(ids[2]) as any).readAt).toBe(rest.markRead.readAt);
   expect((byId.get(mine) as any).readAt).toBeNull(); // eve's own message is dan's to mark
 
-  expect(codeOf(await gql(server, MARK, { from: dan.id, upTo: '00000000-0000-4000-8000-000000000000' }, eve.token))).toBe('NOT_FOUND');
+  expect(
+    codeOf(await gql(server, MARK, { from: dan.id, upTo: '00000000-0000-4000-8000-000000000000' }, eve.token)),
+  ).toBe('NOT_FOUND');
   expect(codeOf(await gql(server, MARK, { from: eve.id }, eve.token))).toBe('BAD_USER_INPUT');
   expect(codeOf(await gql(server, MARK, { from: 'nope' }, eve.token))).toBe('BAD_USER_INPUT');
   expect(codeOf(await gql(server, MARK, { from: dan.id }))).toBe('UNAUTHENTICATED');

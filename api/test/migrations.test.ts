@@ -23,7 +23,10 @@ async function freshConnection(): Promise<{ conn: SqlConnection; close(): Promis
     await client.connect();
     return {
       conn: pgConnection(client),
-      close: async () => { await client.end(); await db.drop(); },
+      close: async () => {
+        await client.end();
+        await db.drop();
+      },
     };
   }
   const lite = new PGlite();
@@ -39,11 +42,20 @@ test('applies every migration once, recorded as Prisma records them', async () =
     const local = await readLocalMigrations(MIGRATIONS_DIR);
     expect(await applyMigrations(conn, local)).toEqual(local.map((m) => m.name));
     expect(await applyMigrations(conn, local)).toEqual([]);
-    const rows = await conn.query<{ migration_name: string; checksum: string; finished_at: Date; applied_steps_count: number }>(
+    const rows = await conn.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date;
+      applied_steps_count: number;
+    }>(
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
     const sql = await readFile(path.join(MIGRATIONS_DIR, local[0].name, 'migration.sql'));
-    expect(rows[0]).toMatchObject({ migration_name: local[0].name, checksum: createHash('sha256').update(sql).digest('hex'), applied_steps_count: 1 });
+    expect(rows[0]).toMatchObject({
+      migration_name: local[0].name,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+      applied_steps_count: 1,
+    });
     expect(rows[0].finished_at).toBeTruthy();
   } finally {
     await close();
@@ -81,22 +93,28 @@ test('an edited migration stops start-up', async () => {
   }
 });
 
-(usingPostgres() ? test : test.skip)('concurrent instances apply the migrations exactly once (advisory lock)', async () => {
-  const db = await createTestDatabase();
-  try {
-    const local = await readLocalMigrations(MIGRATIONS_DIR);
-    const clients = await Promise.all([0, 1, 2].map(async () => {
-      const c = new pg.Client({ connectionString: db.databaseUrl });
-      await c.connect();
-      return c;
-    }));
-    const results = await Promise.all(clients.map((c) =>
-      applyMigrations(pgConnection(c), local)));
-    await Promise.all(clients.map((c) => c.end()));
-    expect(results.flat()).toEqual(local.map((m) => m.name));
-    const count = await withAdmin(db.databaseUrl!, (c) => c.query('SELECT count(*)::int AS n FROM "_prisma_migrations"'));
-    expect(count.rows[0].n).toBe(local.length);
-  } finally {
-    await db.drop();
-  }
-});
+(usingPostgres() ? test : test.skip)(
+  'concurrent instances apply the migrations exactly once (advisory lock)',
+  async () => {
+    const db = await createTestDatabase();
+    try {
+      const local = await readLocalMigrations(MIGRATIONS_DIR);
+      const clients = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const c = new pg.Client({ connectionString: db.databaseUrl });
+          await c.connect();
+          return c;
+        }),
+      );
+      const results = await Promise.all(clients.map((c) => applyMigrations(pgConnection(c), local)));
+      await Promise.all(clients.map((c) => c.end()));
+      expect(results.flat()).toEqual(local.map((m) => m.name));
+      const count = await withAdmin(db.databaseUrl!, (c) =>
+        c.query('SELECT count(*)::int AS n FROM "_prisma_migrations"'),
+      );
+      expect(count.rows[0].n).toBe(local.length);
+    } finally {
+      await db.drop();
+    }
+  },
+);

@@ -58,9 +58,16 @@ describeWith(['TEST_DATABASE_URL'], 'database outage', () => {
     expect(recovered).toBe(true);
     for (let i = 10; i < 20; i++) expect((await send(i)).errors).toBeUndefined(); // retries of 10..14 included
 
-    const history = await ok(server, `query($w: ID!) { chatHistory(withUserId: $w, last: 100) { edges { node { id content } } } }`, { w: alice.id }, bob.token);
+    const history = await ok(
+      server,
+      `query($w: ID!) { chatHistory(withUserId: $w, last: 100) { edges { node { id content } } } }`,
+      { w: alice.id },
+      bob.token,
+    );
     const ids = history.chatHistory.edges.map((e: any) => e.node.id);
     expect(ids).toEqual(acknowledged);
-    expect(history.chatHistory.edges.map((e: any) => e.node.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    expect(history.chatHistory.edges.map((e: any) => e.node.content)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m${i}`),
+    );
   });
 });

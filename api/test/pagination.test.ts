@@ -21,8 +21,18 @@ beforeAll(async () => {
   // 250 messages, alternating senders, sent from two concurrent streams to exercise ordering.
   for (let i = 0; i < 250; i += 2) {
     await Promise.all([
-      ok(server, `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`, { to: bob.id, t: `m${i}` }, alice.token),
-      ok(server, `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`, { to: alice.id, t: `m${i + 1}` }, bob.token),
+      ok(
+        server,
+        `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`,
+        { to: bob.id, t: `m${i}` },
+        alice.token,
+      ),
+      ok(
+        server,
+        `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`,
+        { to: alice.id, t: `m${i + 1}` },
+        bob.token,
+      ),
     ]).then((r) => sent.push(...r.map((x) => x.sendMessage.id)));
   }
 });
@@ -102,7 +112,12 @@ test('after and before together select the range between them', async () => {
 test('bad paging arguments are BAD_USER_INPUT', async () => {
   const carol = await signUp(server, 'carol');
   const foreign = (await page({ first: 1 })).edges[0].cursor;
-  await ok(server, `mutation($to: ID!) { sendMessage(recipientId: $to, content: "x") { id } }`, { to: alice.id }, carol.token);
+  await ok(
+    server,
+    `mutation($to: ID!) { sendMessage(recipientId: $to, content: "x") { id } }`,
+    { to: alice.id },
+    carol.token,
+  );
   const bad: Record<string, unknown>[] = [
     { first: 0 },
     { last: 101 },
@@ -125,5 +140,8 @@ test('bad paging arguments are BAD_USER_INPUT', async () => {
 test('a conversation without messages is an empty page', async () => {
   const dave = await signUp(server, 'dave');
   const p = await page({}, dave.token);
-  expect(p).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+  expect(p).toEqual({
+    edges: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+  });
 });

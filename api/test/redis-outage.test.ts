@@ -13,7 +13,9 @@ describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'Redis outage', () => {
   let redis: ChildProcess | undefined;
   let port: number;
   const startRedis = async () => {
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await sleep(300);
   };
   const stopRedis = async () => {
@@ -37,7 +39,9 @@ describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'Redis outage', () => {
     try {
       const [alice, bob] = [await signUp(a, 'alice'), await signUp(a, 'bob')];
       const socket = wsClient(b, bob.token);
-      const events = collect(socket, `subscription($w: ID) { messageAdded(withUserId: $w) { content } }`, { w: alice.id });
+      const events = collect(socket, `subscription($w: ID) { messageAdded(withUserId: $w) { content } }`, {
+        w: alice.id,
+      });
       await connected(socket, 500);
       await ok(a, SEND, { to: bob.id, text: 'one' }, alice.token);
       await events.waitFor(1);

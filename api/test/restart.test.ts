@@ -19,7 +19,12 @@ test(`messages survive a server restart (${usingPostgres() ? 'PostgreSQL' : 'emb
     [alice, bob] = [await signUp(first, 'alice'), await signUp(first, 'bob')];
     ids = [];
     for (let i = 0; i < 20; i++) {
-      const r = await ok(first, `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`, { to: bob.id, t: `before restart ${i}` }, alice.token);
+      const r = await ok(
+        first,
+        `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`,
+        { to: bob.id, t: `before restart ${i}` },
+        alice.token,
+      );
       ids.push(r.sendMessage.id);
     }
   } finally {
@@ -28,11 +33,26 @@ test(`messages survive a server restart (${usingPostgres() ? 'PostgreSQL' : 'emb
   }
   const second = await spawnServer(db);
   try {
-    const history = await ok(second, `query($w: ID!) { chatHistory(withUserId: $w) { edges { node { id content } } } }`, { w: alice.id }, bob.token);
+    const history = await ok(
+      second,
+      `query($w: ID!) { chatHistory(withUserId: $w) { edges { node { id content } } } }`,
+      { w: alice.id },
+      bob.token,
+    );
     expect(history.chatHistory.edges.map((e: any) => e.node.id)).toEqual(ids);
     // And the conversation continues where it was.
-    await ok(second, `mutation($to: ID!) { sendMessage(recipientId: $to, content: "after restart") { id } }`, { to: alice.id }, bob.token);
-    const after = await ok(second, `query($w: ID!) { chatHistory(withUserId: $w, last: 2) { edges { node { content } } } }`, { w: bob.id }, alice.token);
+    await ok(
+      second,
+      `mutation($to: ID!) { sendMessage(recipientId: $to, content: "after restart") { id } }`,
+      { to: alice.id },
+      bob.token,
+    );
+    const after = await ok(
+      second,
+      `query($w: ID!) { chatHistory(withUserId: $w, last: 2) { edges { node { content } } } }`,
+      { w: bob.id },
+      alice.token,
+    );
     expect(after.chatHistory.edges.map((e: any) => e.node.content)).toEqual(['before restart 19', 'after restart']);
   } finally {
     await second.kill();

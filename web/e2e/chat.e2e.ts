@@ -34,7 +34,13 @@ let alice: { token: string; user: { id: string } };
 let bob: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast (not skipped). */
-const step = storySteps(failureReport('chat', () => ({ a: pageA, b: pageB }), () => server?.output() ?? ''));
+const step = storySteps(
+  failureReport(
+    'chat',
+    () => ({ a: pageA, b: pageB }),
+    () => server?.output() ?? '',
+  ),
+);
 
 async function signUpInUi(page: Page, username: string, displayName: string) {
   await page.getByRole('tab', { name: 'Sign up' }).click();
@@ -54,7 +60,6 @@ async function openConversation(page: Page, search: string, displayName: string)
   if (await failed.isVisible()) throw new Error(`Conversation failed to load: ${await failed.innerText()}`);
 }
 
-
 beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
   server = await startServer();
@@ -65,7 +70,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  if (pageErrors.length) console.warn('Browser console errors (connection refusals are expected during the outage step):\n' + pageErrors.join('\n'));
+  if (pageErrors.length)
+    console.warn(
+      'Browser console errors (connection refusals are expected during the outage step):\n' + pageErrors.join('\n'),
+    );
 });
 
 describe('parley in a real browser', () => {
@@ -129,8 +137,9 @@ describe('parley in a real browser', () => {
     await bubble(pageA, 'Hi A, B here').waitFor();
     await bubble(pageA, 'Hello from A').waitFor();
     // B had the conversation open when it arrived, so it was marked read.
-    await waitFor('A’s message to show as read after the fetch', async () =>
-      (await bubble(pageA, 'Hello from A').getAttribute('data-status')) === 'read',
+    await waitFor(
+      'A’s message to show as read after the fetch',
+      async () => (await bubble(pageA, 'Hello from A').getAttribute('data-status')) === 'read',
     );
     await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor();
     await shot(pageA, 'desktop-a-after-reload');
@@ -164,7 +173,11 @@ describe('parley in a real browser', () => {
 
     expect(pagesLoaded).toBeGreaterThanOrEqual(3);
     const texts = await pageA.locator('[data-testid="message"] .bubble__content').allTextContents();
-    const expected = [...Array.from({ length: SEEDED }, (_, i) => `Seed message ${i + 1}`), 'Hello from A', 'Hi A, B here'];
+    const expected = [
+      ...Array.from({ length: SEEDED }, (_, i) => `Seed message ${i + 1}`),
+      'Hello from A',
+      'Hi A, B here',
+    ];
     expect(texts).toEqual(expected); // every message once, oldest first
     await scroller.evaluate((el) => (el.scrollTop = 0));
     await shot(pageA, 'desktop-a-top-of-history');

@@ -21,7 +21,11 @@ const pageErrors: string[] = [];
 const offOrigin: string[] = [];
 /** graphql-ws frames the page sent and received, parsed. */
 const frames: Array<{ dir: 'sent' | 'received'; type?: string; payload?: any }> = [];
-const report = failureReport('graphiql', () => ({ page }), () => server?.output() ?? '');
+const report = failureReport(
+  'graphiql',
+  () => ({ page }),
+  () => server?.output() ?? '',
+);
 const step = storySteps(async () => {
   console.warn(`graphql-ws frames: ${JSON.stringify(frames).slice(0, 2000)}\npage errors: ${pageErrors.join('\n')}`);
   await report();
@@ -92,7 +96,9 @@ describe('GraphiQL at /graphql', () => {
     for (let attempt = 0; attempt < 5 && !subscribed(); attempt++) {
       await new Promise((r) => setTimeout(r, 1_000));
       await page.getByRole('button', { name: /Execute query/ }).click();
-      await waitFor('the subscription to be sent over graphql-ws', async () => Boolean(subscribed()), 2_000).catch(() => undefined);
+      await waitFor('the subscription to be sent over graphql-ws', async () => Boolean(subscribed()), 2_000).catch(
+        () => undefined,
+      );
     }
     // It went over graphql-ws, carrying what was typed in Headers.
     expect(subscribed()?.payload?.extensions?.headers).toEqual({ authorization: `Bearer ${bob.token}` });
@@ -111,7 +117,11 @@ describe('GraphiQL at /graphql', () => {
     });
     const text = await resultText();
     expect(text).toContain('"username": "ada"');
-    expect(frames.some((f) => f.dir === 'received' && f.type === 'next' && f.payload?.data?.messageAdded?.sender?.username === 'ada')).toBe(true);
+    expect(
+      frames.some(
+        (f) => f.dir === 'received' && f.type === 'next' && f.payload?.data?.messageAdded?.sender?.username === 'ada',
+      ),
+    ).toBe(true);
     await shot(page, 'graphiql-subscription');
   });
 

@@ -43,18 +43,23 @@ let ada: { token: string; user: { id: string } };
 let ben: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast; a failure leaves screenshots. */
-const step = storySteps(failureReport('outbox', () => ({ a: pageA, b: pageB }), () => server?.output() ?? ''));
+const step = storySteps(
+  failureReport(
+    'outbox',
+    () => ({ a: pageA, b: pageB }),
+    () => server?.output() ?? '',
+  ),
+);
 /** While true, B's WebSocket connections are refused (B stays disconnected). */
 let blockB = false;
 /** graphql-ws frames B sent, oldest first. */
-const framesFromB: Array<{ at: number; frame: { type: string; payload?: { variables?: Record<string, unknown> } } }> = [];
-
+const framesFromB: Array<{ at: number; frame: { type: string; payload?: { variables?: Record<string, unknown> } } }> =
+  [];
 
 const texts = (page: Page) => page.locator('[data-testid="message"] .bubble__content').allTextContents();
 const status = (page: Page, text: string) => bubble(page, text).getAttribute('data-status');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 
 /** Signed in by token (the UI sign-up is covered in chat.e2e.ts), conversation open. */
 async function openSignedIn(page: Page, origin: string, token: string, peerId: string) {
@@ -94,12 +99,18 @@ afterAll(async () => {
   await browser?.close();
   await appHost?.close();
   await server?.stop();
-  if (pageErrors.length) console.warn('Browser console errors (connection refusals are expected during outages):\n' + pageErrors.join('\n'));
+  if (pageErrors.length)
+    console.warn('Browser console errors (connection refusals are expected during outages):\n' + pageErrors.join('\n'));
 });
 
 describe('outbox and catch-up in a real browser', () => {
   step('A and B have their conversation open', async () => {
-    await gql(server.url, 'mutation ($r: ID!) { sendMessage(recipientId: $r, content: "Hi Ben") { id } }', { r: ben.user.id }, ada.token);
+    await gql(
+      server.url,
+      'mutation ($r: ID!) { sendMessage(recipientId: $r, content: "Hi Ben") { id } }',
+      { r: ben.user.id },
+      ada.token,
+    );
     await openSignedIn(pageA, appHost.url, ada.token, ben.user.id);
     await openSignedIn(pageB, server.url, ben.token, ada.user.id);
     await bubble(pageA, 'Hi Ben').waitFor();
@@ -130,7 +141,9 @@ describe('outbox and catch-up in a real browser', () => {
     expect(await bubble(pageA, QUEUED).count()).toBe(1);
     await pageA.getByRole('heading', { name: 'Ben Franklin' }).waitFor(); // remembered on this device
     await pageA.getByText('Unsent messages will be sent once the server is reachable.', { exact: false }).waitFor();
-    await visibleConnection(pageA).filter({ hasText: /Connecting…|Reconnecting…/ }).waitFor();
+    await visibleConnection(pageA)
+      .filter({ hasText: /Connecting…|Reconnecting…/ })
+      .waitFor();
     await shot(pageA, 'outbox-desktop-pending-after-reload');
     await pageA.setViewportSize(PHONE);
     await bubble(pageA, QUEUED).scrollIntoViewIfNeeded();
@@ -141,7 +154,11 @@ describe('outbox and catch-up in a real browser', () => {
   step('the server comes back: the message is delivered, B sees it exactly once, the history has it once', async () => {
     await server.relaunch();
     await visibleConnection(pageA).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
-    await waitFor('A’s queued message to be acknowledged', async () => ['sent', 'read'].includes((await status(pageA, QUEUED)) ?? ''), 30_000);
+    await waitFor(
+      'A’s queued message to be acknowledged',
+      async () => ['sent', 'read'].includes((await status(pageA, QUEUED)) ?? ''),
+      30_000,
+    );
     await bubble(pageB, QUEUED).waitFor({ timeout: 30_000 });
     // What A's page could not load while offline loads now: the earlier
     // messages, and the people list (which names the peer in the header).
@@ -158,44 +175,53 @@ describe('outbox and catch-up in a real browser', () => {
     await shot(pageA, 'outbox-desktop-delivered');
   });
 
-  step('B stays open through a restart; messages A sends meanwhile arrive once each, in order, without a reload', async () => {
-    await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
-    blockB = true;
-    await server.halt();
-    await visibleConnection(pageB).filter({ hasText: 'Reconnecting…' }).waitFor();
-    await server.relaunch();
+  step(
+    'B stays open through a restart; messages A sends meanwhile arrive once each, in order, without a reload',
+    async () => {
+      await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+      blockB = true;
+      await server.halt();
+      await visibleConnection(pageB).filter({ hasText: 'Reconnecting…' }).waitFor();
+      await server.relaunch();
 
-    // B is still disconnected while A sends through the API.
-    for (const content of DURING_RESTART) {
-      await gql(server.url, 'mutation ($r: ID!, $c: String!) { sendMessage(recipientId: $r, content: $c) { id } }', { r: ben.user.id, c: content }, ada.token);
-    }
-    expect(await visibleConnection(pageB).getAttribute('data-status')).not.toBe('connected');
-    expect(await bubbles(pageB).filter({ hasText: 'During the restart' }).count()).toBe(0);
-    await shot(pageB, 'outbox-phone-b-disconnected');
+      // B is still disconnected while A sends through the API.
+      for (const content of DURING_RESTART) {
+        await gql(
+          server.url,
+          'mutation ($r: ID!, $c: String!) { sendMessage(recipientId: $r, content: $c) { id } }',
+          { r: ben.user.id, c: content },
+          ada.token,
+        );
+      }
+      expect(await visibleConnection(pageB).getAttribute('data-status')).not.toBe('connected');
+      expect(await bubbles(pageB).filter({ hasText: 'During the restart' }).count()).toBe(0);
+      await shot(pageB, 'outbox-phone-b-disconnected');
 
-    const unblockedAt = Date.now();
-    blockB = false;
-    await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
-    await bubble(pageB, DURING_RESTART.at(-1)!).waitFor({ timeout: 15_000 });
-    await sleep(1500);
-    expect(await texts(pageB)).toEqual(['Hi Ben', QUEUED, ...DURING_RESTART]);
-    expect(await pageB.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
-    await shot(pageB, 'outbox-phone-b-caught-up');
+      const unblockedAt = Date.now();
+      blockB = false;
+      await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+      await bubble(pageB, DURING_RESTART.at(-1)!).waitFor({ timeout: 15_000 });
+      await sleep(1500);
+      expect(await texts(pageB)).toEqual(['Hi Ben', QUEUED, ...DURING_RESTART]);
+      expect(await pageB.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+      await shot(pageB, 'outbox-phone-b-caught-up');
 
-    // It caught up by resubscribing after a cursor, not by chance: the
-    // conversation's subscription went out again with `after`.
-    const resubscribed = framesFromB.filter(
-      (f) => f.at >= unblockedAt && f.frame.type === 'subscribe' && f.frame.payload?.variables?.withUserId === ada.user.id,
-    );
-    expect(resubscribed.length).toBeGreaterThanOrEqual(1);
-    expect(resubscribed.every((f) => typeof f.frame.payload?.variables?.after === 'string')).toBe(true);
+      // It caught up by resubscribing after a cursor, not by chance: the
+      // conversation's subscription went out again with `after`.
+      const resubscribed = framesFromB.filter(
+        (f) =>
+          f.at >= unblockedAt && f.frame.type === 'subscribe' && f.frame.payload?.variables?.withUserId === ada.user.id,
+      );
+      expect(resubscribed.length).toBeGreaterThanOrEqual(1);
+      expect(resubscribed.every((f) => typeof f.frame.payload?.variables?.after === 'string')).toBe(true);
 
-    // Live messages keep flowing after the catch-up.
-    await composer(pageA).fill('And now live again');
-    await composer(pageA).press('Enter');
-    await bubble(pageB, 'And now live again').waitFor({ timeout: 10_000 });
-    expect(await bubble(pageB, 'And now live again').count()).toBe(1);
-  });
+      // Live messages keep flowing after the catch-up.
+      await composer(pageA).fill('And now live again');
+      await composer(pageA).press('Enter');
+      await bubble(pageB, 'And now live again').waitFor({ timeout: 10_000 });
+      expect(await bubble(pageB, 'And now live again').count()).toBe(1);
+    },
+  );
 
   step('a send the server rejects is marked failed with the reason, and can be discarded', async () => {
     const nobody = '00000000-0000-4000-8000-000000000000';

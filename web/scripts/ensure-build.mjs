@@ -29,7 +29,9 @@ const inputs = [
   join(webDir, 'src'),
   join(webDir, 'public'),
   join(webDir, 'index.html'),
-  ...readdirSync(webDir).filter((f) => f.startsWith('vite.config.')).map((f) => join(webDir, f)),
+  ...readdirSync(webDir)
+    .filter((f) => f.startsWith('vite.config.'))
+    .map((f) => join(webDir, f)),
   join(webDir, 'package.json'),
   join(repoRoot, 'schema.graphql'),
 ];
@@ -47,7 +49,11 @@ console.log(
     ? `[ensure-build] web/dist is stale (${latestInput.file} changed); building…`
     : '[ensure-build] web/dist is missing; building…',
 );
-const result = spawnSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'inherit', shell: process.platform === 'win32' });
+const result = spawnSync('npx', ['vite', 'build'], {
+  cwd: webDir,
+  stdio: 'inherit',
+  shell: process.platform === 'win32',
+});
 if (result.status !== 0) {
   console.error('[ensure-build] vite build failed.');
   process.exit(result.status ?? 1);

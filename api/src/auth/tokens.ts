@@ -18,13 +18,20 @@ export function createTokenService(secret: string, ttl: string): TokenService {
   const key = new TextEncoder().encode(secret);
   return {
     sign: (userId) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuer(ISSUER).setIssuedAt()
-        .setExpirationTime(ttl).sign(key),
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(ttl)
+        .sign(key),
     verify: async (token) => {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
         // User ids are UUIDs: a signed token naming anything else was not made by this server's sign().
-        return payload.sub && UUID.test(payload.sub) ? { userId: payload.sub.toLowerCase() } : { error: 'The token names no user.' };
+        return payload.sub && UUID.test(payload.sub)
+          ? { userId: payload.sub.toLowerCase() }
+          : { error: 'The token names no user.' };
       } catch (err) {
         if (err instanceof errors.JWTExpired) return { error: 'The token has expired: log in again.' };
         return { error: 'The token is not valid: log in again.' };

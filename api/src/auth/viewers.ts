@@ -8,7 +8,10 @@ import type { PublicUser } from '../users/types.ts';
 const VIEWER_TTL_MS = 30_000;
 const MAX_CACHED = 50_000;
 
-const USER_BY_ID = statement('auth_user_by_id', `SELECT "id", "username", "displayName" FROM "User" WHERE "id" = $1::uuid`);
+const USER_BY_ID = statement(
+  'auth_user_by_id',
+  `SELECT "id", "username", "displayName" FROM "User" WHERE "id" = $1::uuid`,
+);
 
 export type ViewerCache = {
   /** The user with this id, or null when there is none. Concurrent look-ups of one id share one query. */

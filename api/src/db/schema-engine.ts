@@ -31,11 +31,19 @@ function loadGlue() {
   return glue;
 }
 
-export type MigrationsFolder = { baseDir: string; migrationDirectories: unknown[]; lockfile: unknown; shadowDbInitScript: string };
+export type MigrationsFolder = {
+  baseDir: string;
+  migrationDirectories: unknown[];
+  lockfile: unknown;
+  shadowDbInitScript: string;
+};
 
 export async function readMigrationsFolder(baseDir: string): Promise<MigrationsFolder> {
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (dir) => ({
       path: dir,
@@ -78,14 +86,12 @@ export async function diffToSchema(from: 'empty' | { migrationsDir: string }, sc
   }) as typeof setTimeout;
   try {
     const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(shadow));
-    const engine = await SchemaEngine.new(
-      { datamodels: [[schemaPath, schema]] },
-      () => {},
-      factory,
-    );
+    const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, factory);
     try {
       const fromTarget =
-        from === 'empty' ? { tag: 'empty' } : { tag: 'migrations', ...(await readMigrationsFolder(from.migrationsDir)) };
+        from === 'empty'
+          ? { tag: 'empty' }
+          : { tag: 'migrations', ...(await readMigrationsFolder(from.migrationsDir)) };
       const result = await engine.diff({
         from: fromTarget,
         to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },

@@ -4,7 +4,8 @@ export function missing(...vars: string[]): string | null {
   const absent = vars.filter((v) => !process.env[v]);
   if (!absent.length) return null;
   const reason = `needs ${absent.join(' and ')}`;
-  if (process.env.PARLEY_REQUIRE_ALL_SUITES === '1') throw new Error(`This suite ${reason}, and CI requires it to run.`);
+  if (process.env.PARLEY_REQUIRE_ALL_SUITES === '1')
+    throw new Error(`This suite ${reason}, and CI requires it to run.`);
   return reason;
 }
 

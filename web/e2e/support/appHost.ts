@@ -34,7 +34,13 @@ export async function startAppHost(apiUrl: string): Promise<AppHost> {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
     if (path.startsWith('/graphql')) {
       const upstream = request(
-        { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
+        {
+          host: api.hostname,
+          port: api.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: api.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -49,7 +55,10 @@ export async function startAppHost(apiUrl: string): Promise<AppHost> {
     }
     let file = join(DIST, normalize(path));
     if (!file.startsWith(DIST) || !existsSync(file) || statSync(file).isDirectory()) file = join(DIST, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(file).pipe(res);
   });
 

@@ -38,7 +38,13 @@ export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningS
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
   // Always the embedded database, whatever the calling shell has configured.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

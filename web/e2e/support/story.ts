@@ -14,16 +14,20 @@ export const PHONE = { width: 390, height: 844 };
 export function storySteps(onFailure: () => Promise<void> = async () => undefined) {
   let brokenAt: string | null = null;
   return function step(name: string, fn: () => Promise<void>, timeout?: number) {
-    it(name, async () => {
-      if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
-      try {
-        await fn();
-      } catch (error) {
-        brokenAt = name;
-        await onFailure().catch(() => undefined);
-        throw error;
-      }
-    }, timeout);
+    it(
+      name,
+      async () => {
+        if (brokenAt) throw new Error(`Not run: the earlier step “${brokenAt}” failed.`);
+        try {
+          await fn();
+        } catch (error) {
+          brokenAt = name;
+          await onFailure().catch(() => undefined);
+          throw error;
+        }
+      },
+      timeout,
+    );
   };
 }
 
@@ -64,7 +68,11 @@ export async function openTwoPeople(browser: Browser, errors: string[]): Promise
 }
 
 /** `onFailure` for storySteps: a screenshot of each page (`<prefix>-failure-<name>`) and the end of the server's log. */
-export function failureReport(prefix: string, pages: () => Record<string, Page | undefined>, serverOutput: () => string) {
+export function failureReport(
+  prefix: string,
+  pages: () => Record<string, Page | undefined>,
+  serverOutput: () => string,
+) {
   return async () => {
     for (const [name, page] of Object.entries(pages())) if (page) await shot(page, `${prefix}-failure-${name}`);
     console.warn(`Server output so far:\n${serverOutput().slice(-4000)}`);

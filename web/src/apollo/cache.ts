@@ -23,7 +23,9 @@ export function createCache() {
         fields: {
           // Read is one-way: a late or re-delivered copy of a message (e.g. a
           // subscription replay) must not turn a known readAt back into null.
-          readAt: { merge: (existing: string | null | undefined, incoming: string | null) => incoming ?? existing ?? null },
+          readAt: {
+            merge: (existing: string | null | undefined, incoming: string | null) => incoming ?? existing ?? null,
+          },
         },
       },
       // Connections/edges/pageInfo have no identity of their own.

@@ -100,16 +100,32 @@ it('shows the server’s message when the credentials are wrong, and keeps the u
 it('opens the chat with the saved viewer when the server cannot be reached after a reload; logging out forgets it and the outbox', async () => {
   window.localStorage.setItem('parley.token', 'good-token');
   window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
-  window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([
-    { clientMessageId: 'c-1', recipientId: BOB.id, content: 'unsent', createdAt: '2026-11-25T10:00:00.000Z', attempts: 1, status: 'pending' },
-  ]));
-  window.localStorage.setItem('parley.peers', JSON.stringify({ [BOB.id]: { username: 'bob', displayName: 'Bob Baker' } }));
+  window.localStorage.setItem(
+    outboxStorageKey(ALICE.id),
+    JSON.stringify([
+      {
+        clientMessageId: 'c-1',
+        recipientId: BOB.id,
+        content: 'unsent',
+        createdAt: '2026-11-25T10:00:00.000Z',
+        attempts: 1,
+        status: 'pending',
+      },
+    ]),
+  );
+  window.localStorage.setItem(
+    'parley.peers',
+    JSON.stringify({ [BOB.id]: { username: 'bob', displayName: 'Bob Baker' } }),
+  );
   outboxFor(ALICE.id).reload();
   tokenStore.reload();
 
   renderApp([
     { request: { query: MeQuery }, error: new TypeError('Failed to fetch') },
-    { request: { query: SearchUsersQuery, variables: { search: null, first: 30 } }, error: new TypeError('Failed to fetch') },
+    {
+      request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
+      error: new TypeError('Failed to fetch'),
+    },
     // The outbox is delivered at start (and fails: offline).
     { request: { query: SendMessageMutation, variables: () => true }, error: new TypeError('Failed to fetch') },
   ]);
@@ -155,7 +171,9 @@ it('follows another tab: logging out there logs out here, and logging in there s
     act(() => {
       if (token) window.localStorage.setItem('parley.token', token);
       else window.localStorage.removeItem('parley.token');
-      window.dispatchEvent(new StorageEvent('storage', { key: 'parley.token', newValue: token, storageArea: window.localStorage }));
+      window.dispatchEvent(
+        new StorageEvent('storage', { key: 'parley.token', newValue: token, storageArea: window.localStorage }),
+      );
     });
 
   otherTab(null);

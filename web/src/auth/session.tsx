@@ -97,7 +97,7 @@ export function SessionProvider({
     if (viewer) return { status: 'authenticated', viewer };
     if (me.error) return { status: 'error', message: me.error.message, retry: () => void me.refetch() };
     return { status: 'loading' };
-  }, [token, viewer, reason, me.error, me]);
+  }, [token, viewer, reason, me]);
 
   const api = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;

@@ -23,7 +23,8 @@ function usePeer(peerId: string): Partial<PeerName> | undefined {
   const { data } = useFragment({ fragment: ConversationHeader_user, from: { __typename: 'User', id: peerId } });
   const known = data?.displayName ? { username: data.username, displayName: data.displayName } : undefined;
   useEffect(() => {
-    if (known?.username && known.displayName) peerNames.remember(peerId, { username: known.username, displayName: known.displayName });
+    if (known?.username && known.displayName)
+      peerNames.remember(peerId, { username: known.username, displayName: known.displayName });
   }, [peerId, known?.username, known?.displayName]);
   return known ?? peerNames.get(peerId);
 }
@@ -34,8 +35,23 @@ export function ConversationHeader(props: { peerId: string; onBack(): void }) {
 
   return (
     <header className="conversation__header">
-      <button type="button" className="icon-button conversation__back" onClick={props.onBack} aria-label="Back to people">
-        <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <button
+        type="button"
+        className="icon-button conversation__back"
+        onClick={props.onBack}
+        aria-label="Back to people"
+      >
+        <svg
+          width="22"
+          height="22"
+          viewBox="0 0 24 24"
+          aria-hidden="true"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M15 18l-6-6 6-6" />
         </svg>
       </button>

@@ -41,7 +41,11 @@ function sendMock(
     ...(opts.fail === 'network'
       ? { error: new TypeError('Failed to fetch') }
       : opts.fail
-        ? { error: new CombinedGraphQLErrors({ errors: [{ message: opts.fail.message, extensions: { code: opts.fail.code } }] }) }
+        ? {
+            error: new CombinedGraphQLErrors({
+              errors: [{ message: opts.fail.message, extensions: { code: opts.fail.code } }],
+            }),
+          }
         : {
             result: (v: Record<string, unknown>) => ({
               data: {
@@ -115,34 +119,40 @@ describe('ConversationView — sending', () => {
   it.each([
     ['the acknowledgement', 'ack'],
     ['the live event', 'live'],
-  ])('never drops the message from the screen while %s moves it from the outbox to the conversation', async (_, via) => {
-    const calls: Array<Record<string, unknown>> = [];
-    const { user, subscriptions } = renderWithApollo(<ConversationWithLiveUpdates />, {
-      mocks: [historyMock([message(1, BOB)]), sendMock('Still here?', calls, { id: 9, delay: via === 'ack' ? 20 : 5_000 })],
-    });
-    await screen.findByText('Message 1');
-    // Every DOM change is checked: no frame may lack the message once it is shown.
-    const seen: number[] = [];
-    const count = () => bubbles().filter((b) => b.textContent?.includes('Still here?')).length;
-    const observer = new MutationObserver(() => seen.push(count()));
-    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  ])(
+    'never drops the message from the screen while %s moves it from the outbox to the conversation',
+    async (_, via) => {
+      const calls: Array<Record<string, unknown>> = [];
+      const { user, subscriptions } = renderWithApollo(<ConversationWithLiveUpdates />, {
+        mocks: [
+          historyMock([message(1, BOB)]),
+          sendMock('Still here?', calls, { id: 9, delay: via === 'ack' ? 20 : 5_000 }),
+        ],
+      });
+      await screen.findByText('Message 1');
+      // Every DOM change is checked: no frame may lack the message once it is shown.
+      const seen: number[] = [];
+      const count = () => bubbles().filter((b) => b.textContent?.includes('Still here?')).length;
+      const observer = new MutationObserver(() => seen.push(count()));
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
 
-    await user.type(composer(), 'Still here?{Enter}');
-    await waitFor(() => expect(calls).toHaveLength(1));
-    if (via === 'live') {
-      // Outside act(), as in the browser: React and Apollo schedule their own updates.
-      const stored = live(storedMessage(9, 'Still here?', calls[0]!.clientMessageId as string));
-      subscriptions.simulateResult({ result: { data: { messageAdded: stored } } });
-    }
-    await waitFor(() => expect(bubbleWith('Still here?')).toHaveAttribute('data-status', 'sent'));
-    await act(() => new Promise((r) => setTimeout(r, 50)));
-    observer.disconnect();
+      await user.type(composer(), 'Still here?{Enter}');
+      await waitFor(() => expect(calls).toHaveLength(1));
+      if (via === 'live') {
+        // Outside act(), as in the browser: React and Apollo schedule their own updates.
+        const stored = live(storedMessage(9, 'Still here?', calls[0]!.clientMessageId as string));
+        subscriptions.simulateResult({ result: { data: { messageAdded: stored } } });
+      }
+      await waitFor(() => expect(bubbleWith('Still here?')).toHaveAttribute('data-status', 'sent'));
+      await act(() => new Promise((r) => setTimeout(r, 50)));
+      observer.disconnect();
 
-    const shown = seen.slice(seen.indexOf(1));
-    expect(shown.length).toBeGreaterThan(1);
-    expect(shown.filter((n) => n !== 1)).toEqual([]);
-    expect(outbox().all()).toEqual([]);
-  });
+      const shown = seen.slice(seen.indexOf(1));
+      expect(shown.length).toBeGreaterThan(1);
+      expect(shown.filter((n) => n !== 1)).toEqual([]);
+      expect(outbox().all()).toEqual([]);
+    },
+  );
 
   it('keeps a send that cannot reach the server pending and retries it by itself with the same clientMessageId', async () => {
     const calls: Array<Record<string, unknown>> = [];
@@ -175,7 +185,10 @@ describe('ConversationView — sending', () => {
         historyMock([]),
         sendMock('Are you there?', calls, { fail: rejected, delay: 5 }),
         sendMock('Are you there?', calls, { id: 'ok' }),
-        sendMock('Never mind', calls, { fail: { code: 'FORBIDDEN', message: 'You cannot message this user.' }, delay: 5 }),
+        sendMock('Never mind', calls, {
+          fail: { code: 'FORBIDDEN', message: 'You cannot message this user.' },
+          delay: 5,
+        }),
       ],
     });
     await screen.findByText('No messages yet');
@@ -209,7 +222,10 @@ describe('ConversationView — sending', () => {
       status: 'pending',
     };
     window.localStorage.setItem(outboxStorageKey(ALICE.id), JSON.stringify([left]));
-    window.localStorage.setItem('parley.peers', JSON.stringify({ [BOB.id]: { username: 'bob', displayName: 'Bob Baker' } }));
+    window.localStorage.setItem(
+      'parley.peers',
+      JSON.stringify({ [BOB.id]: { username: 'bob', displayName: 'Bob Baker' } }),
+    );
     outbox().reload(); // what a fresh page would read
     const calls: Array<Record<string, unknown>> = [];
     renderWithApollo(<Conversation />, {
@@ -258,7 +274,6 @@ describe('ConversationView — sending', () => {
 });
 
 describe('ConversationView — one bubble per message', () => {
-
   it.each([
     ['the live event arrives before the acknowledgement', 'live-first'],
     ['the acknowledgement arrives before the live event', 'ack-first'],
@@ -363,14 +378,22 @@ describe('ConversationView — live messages', () => {
       mocks: [
         historyMock([message(1, ALICE)]),
         {
-          request: { query: MarkReadMutation, variables: (v: Record<string, unknown>) => (markReadCalls.push(v), true) },
-          result: { data: { markRead: { __typename: 'MarkReadPayload', count: 1, readAt: '2026-11-25T10:00:00.000Z' } } },
+          request: {
+            query: MarkReadMutation,
+            variables: (v: Record<string, unknown>) => (markReadCalls.push(v), true),
+          },
+          result: {
+            data: { markRead: { __typename: 'MarkReadPayload', count: 1, readAt: '2026-11-25T10:00:00.000Z' } },
+          },
         },
       ],
     });
     await screen.findByText('Message 1');
 
-    const live = { ...message(2, BOB, { content: 'Hi Alice, live!' }), recipient: { __typename: 'User', id: ALICE.id } };
+    const live = {
+      ...message(2, BOB, { content: 'Hi Alice, live!' }),
+      recipient: { __typename: 'User', id: ALICE.id },
+    };
     act(() => subscriptions.simulateResult({ result: { data: { messageAdded: live } } }));
     await screen.findByText('Hi Alice, live!');
 
@@ -382,10 +405,16 @@ describe('ConversationView — live messages', () => {
 
     await waitFor(() => expect(markReadCalls).toEqual([{ senderId: BOB.id, upToMessageId: 'm2' }]));
     await waitFor(() =>
-      expect(cache.readFragment({ id: 'Message:m2', fragment: MarkReadProbe })).toEqual({ __typename: 'Message', readAt: '2026-11-25T10:00:00.000Z' }),
+      expect(cache.readFragment({ id: 'Message:m2', fragment: MarkReadProbe })).toEqual({
+        __typename: 'Message',
+        readAt: '2026-11-25T10:00:00.000Z',
+      }),
     );
     expect(screen.queryByText('From Carol')).not.toBeInTheDocument();
-    expect(bubbles().map((b) => b.querySelector('.bubble__content')!.textContent)).toEqual(['Message 1', 'Hi Alice, live!']);
+    expect(bubbles().map((b) => b.querySelector('.bubble__content')!.textContent)).toEqual([
+      'Message 1',
+      'Hi Alice, live!',
+    ]);
   });
 });
 
@@ -403,7 +432,10 @@ describe('ConversationView — catching up with after', () => {
     await waitFor(() => expect(subscribed).toEqual([{ withUserId: BOB.id, after: 'c-m2' }]));
 
     // A live message does not move `after` while the socket is up: no resubscription.
-    const fromBob = (n: number) => ({ ...message(n, BOB, { readAt: 'x' }), recipient: { __typename: 'User', id: ALICE.id } });
+    const fromBob = (n: number) => ({
+      ...message(n, BOB, { readAt: 'x' }),
+      recipient: { __typename: 'User', id: ALICE.id },
+    });
     act(() => subscriptions.simulateResult({ result: { data: { messageAdded: fromBob(5) } } }));
     await screen.findByText('Message 5');
     // A replay: one we hold, then two we missed — one of them older than the live message above.

@@ -84,14 +84,16 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   // once the socket is up again, fetch the newest page instead.
   useRefetchOnReconnect(!after, refetch);
 
+  const hasOlder = pageInfo?.hasPreviousPage ?? false;
+  const olderCursor = pageInfo?.startCursor;
   const loadOlder = useCallback(() => {
-    if (!pageInfo?.hasPreviousPage || !pageInfo.startCursor || loadingOlder) return;
+    if (!hasOlder || !olderCursor || loadingOlder) return;
     setLoadingOlder(true);
     setOlderError(null);
-    fetchMore({ variables: { before: pageInfo.startCursor, last: PAGE_SIZE } })
+    fetchMore({ variables: { before: olderCursor, last: PAGE_SIZE } })
       .catch((e: unknown) => setOlderError(describeError(e)))
       .finally(() => setLoadingOlder(false));
-  }, [fetchMore, pageInfo?.hasPreviousPage, pageInfo?.startCursor, loadingOlder]);
+  }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
 
   let body;
   if (!data && loading) {
@@ -125,7 +127,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         onRetry={retry}
         onDiscard={discard}
         onSettled={settle}
-        hasOlder={pageInfo?.hasPreviousPage ?? false}
+        hasOlder={hasOlder}
         loadingOlder={loadingOlder}
         olderError={olderError}
         onLoadOlder={loadOlder}
@@ -152,4 +154,3 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
     </section>
   );
 }
-

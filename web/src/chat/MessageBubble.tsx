@@ -67,7 +67,12 @@ export function MessageBubble(props: {
           {unsent.reason && <p className="bubble__reason">{unsent.reason}</p>}
           <div className="bubble__actions">
             {unsent.onRetry && (
-              <button type="button" className="bubble__action" onClick={unsent.onRetry} aria-label="Retry sending message">
+              <button
+                type="button"
+                className="bubble__action"
+                onClick={unsent.onRetry}
+                aria-label="Retry sending message"
+              >
                 Retry
               </button>
             )}

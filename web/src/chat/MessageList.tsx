@@ -49,7 +49,7 @@ export function MessageList(props: MessageListProps) {
     onLoadOlder,
   });
 
-  let previousDay = '';
+  const days = messages.map((m) => dayLabel(m.createdAt));
   return (
     <div className="transcript">
       <div
@@ -68,10 +68,9 @@ export function MessageList(props: MessageListProps) {
           onRetry={onLoadOlder}
         />
         <ol className="transcript__list" aria-label="Conversation">
-          {messages.map((m) => {
-            const day = dayLabel(m.createdAt);
-            const separator = day !== previousDay;
-            previousDay = day;
+          {messages.map((m, i) => {
+            const day = days[i];
+            const separator = day !== (i > 0 ? days[i - 1] : '');
             return (
               <Fragment key={m.id}>
                 {separator && (

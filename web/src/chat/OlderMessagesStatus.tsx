@@ -1,5 +1,10 @@
 /** The top of the transcript: loading the older page, why it failed, or that there is nothing older. */
-export function OlderMessagesStatus(props: { loading: boolean; error: string | null; atBeginning: boolean; onRetry(): void }) {
+export function OlderMessagesStatus(props: {
+  loading: boolean;
+  error: string | null;
+  atBeginning: boolean;
+  onRetry(): void;
+}) {
   return (
     <div className="transcript__top" aria-live="polite">
       {props.loading ? (

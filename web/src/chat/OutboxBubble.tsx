@@ -3,10 +3,20 @@ import { MessageBubble, MessageBubble_message } from './MessageBubble';
 import type { OutboxEntry } from './outbox';
 
 /** A message of the viewer's that is still in the outbox (or was acknowledged a moment ago). */
-export function OutboxBubble(props: { entry: OutboxEntry; onRetry(clientMessageId: string): void; onDiscard(clientMessageId: string): void }) {
+export function OutboxBubble(props: {
+  entry: OutboxEntry;
+  onRetry(clientMessageId: string): void;
+  onDiscard(clientMessageId: string): void;
+}) {
   const { entry } = props;
   const message = makeFragmentData(
-    { __typename: 'Message', id: `outbox:${entry.clientMessageId}`, content: entry.content, createdAt: entry.createdAt, readAt: null },
+    {
+      __typename: 'Message',
+      id: `outbox:${entry.clientMessageId}`,
+      content: entry.content,
+      createdAt: entry.createdAt,
+      readAt: null,
+    },
     MessageBubble_message,
   );
   return (
@@ -17,13 +27,13 @@ export function OutboxBubble(props: { entry: OutboxEntry; onRetry(clientMessageI
         entry.status === 'sent'
           ? undefined // acknowledged: shown as sent until the stored message replaces it
           : entry.status === 'failed'
-          ? {
-              status: 'failed',
-              reason: entry.error,
-              onRetry: () => props.onRetry(entry.clientMessageId),
-              onDiscard: () => props.onDiscard(entry.clientMessageId),
-            }
-          : { status: 'pending', label: entry.attempts > 0 ? 'Waiting to send' : undefined }
+            ? {
+                status: 'failed',
+                reason: entry.error,
+                onRetry: () => props.onRetry(entry.clientMessageId),
+                onDiscard: () => props.onDiscard(entry.clientMessageId),
+              }
+            : { status: 'pending', label: entry.attempts > 0 ? 'Waiting to send' : undefined }
       }
     />
   );

@@ -34,7 +34,11 @@ describe('chatHistory cache policy (Relay-style, paged backwards)', () => {
 
     expect(ids(cache)).toEqual(range(1, 60).map((m) => m.id));
     const data = cache.readQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: 30 } });
-    expect(data?.chatHistory.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: 'c-m1', endCursor: 'c-m60' });
+    expect(data?.chatHistory.pageInfo).toMatchObject({
+      hasPreviousPage: false,
+      startCursor: 'c-m1',
+      endCursor: 'c-m60',
+    });
   });
 
   it('keeps older pages when the newest window is refetched and unions new messages', () => {
@@ -83,7 +87,9 @@ describe('chatHistory cache policy (Relay-style, paged backwards)', () => {
     const cache = createCache();
     write(cache, [message(1, BOB)]);
     const cursors = () =>
-      cache.readQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: 30 } })!.chatHistory.edges.map((e) => e.cursor);
+      cache
+        .readQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: 30 } })!
+        .chatHistory.edges.map((e) => e.cursor);
     const add = (m: ReturnType<typeof message>, resume?: string) => {
       cache.writeFragment({ fragment: ConversationView_message, fragmentName: 'ConversationView_message', data: m });
       appendMessageToConversation(cache, BOB.id, m, resume);

@@ -37,7 +37,11 @@ export function appendMessageToConversation(
         }
         const node = toReference(id);
         if (!node) return existing;
-        const edge: CachedEdge = { __typename: 'MessageEdge', cursor: edgeCursor(message.id, undefined, resumeCursor), node };
+        const edge: CachedEdge = {
+          __typename: 'MessageEdge',
+          cursor: edgeCursor(message.id, undefined, resumeCursor),
+          node,
+        };
         const createdAt = readField<string>('createdAt', node) ?? '';
         let at = connection.edges.length;
         while (at > 0 && (readField<string>('createdAt', connection.edges[at - 1]!.node) ?? '') > createdAt) at--;

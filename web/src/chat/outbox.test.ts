@@ -94,7 +94,10 @@ describe('Outbox', () => {
   it('ignores unreadable storage instead of failing the app', () => {
     window.localStorage.setItem(outboxStorageKey('u-alice'), '{not json');
     expect(new Outbox('u-alice', window.localStorage).all()).toEqual([]);
-    window.localStorage.setItem(outboxStorageKey('u-alice'), JSON.stringify([{ clientMessageId: 1 }, { ...draft(1), attempts: 0, status: 'pending' }]));
+    window.localStorage.setItem(
+      outboxStorageKey('u-alice'),
+      JSON.stringify([{ clientMessageId: 1 }, { ...draft(1), attempts: 0, status: 'pending' }]),
+    );
     expect(new Outbox('u-alice', window.localStorage).all().map((e) => e.clientMessageId)).toEqual(['cmid-1']);
   });
 

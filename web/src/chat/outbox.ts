@@ -48,10 +48,14 @@ export function outboxStorageKey(userId: string): string {
 function isEntry(value: unknown): value is OutboxEntry {
   const e = value as OutboxEntry;
   return (
-    typeof e === 'object' && e !== null &&
-    typeof e.clientMessageId === 'string' && typeof e.recipientId === 'string' &&
-    typeof e.content === 'string' && typeof e.createdAt === 'string' &&
-    typeof e.attempts === 'number' && (e.status === 'pending' || e.status === 'failed')
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.clientMessageId === 'string' &&
+    typeof e.recipientId === 'string' &&
+    typeof e.content === 'string' &&
+    typeof e.createdAt === 'string' &&
+    typeof e.attempts === 'number' &&
+    (e.status === 'pending' || e.status === 'failed')
   );
 }
 
@@ -64,7 +68,10 @@ export class Outbox {
   private readonly stored: ReturnType<typeof storageItem>;
 
   /** `storage`: for tests; the page's localStorage otherwise. */
-  constructor(readonly userId: string, storage?: Storage) {
+  constructor(
+    readonly userId: string,
+    storage?: Storage,
+  ) {
     this.stored = storageItem(outboxStorageKey(userId), storage);
     this.entries = this.read();
   }

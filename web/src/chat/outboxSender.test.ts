@@ -24,7 +24,9 @@ function fakeServer(replies: Reply[]) {
         if ('never' in reply) return;
         if ('networkError' in reply) return observer.error(new TypeError('Failed to fetch'));
         if ('graphQLError' in reply) {
-          observer.next({ errors: [{ message: reply.message ?? reply.graphQLError, extensions: { code: reply.graphQLError } }] });
+          observer.next({
+            errors: [{ message: reply.message ?? reply.graphQLError, extensions: { code: reply.graphQLError } }],
+          });
           return observer.complete();
         }
         const stored = message(reply.id ?? `s-${String(variables.clientMessageId)}`, ALICE, {
@@ -61,11 +63,17 @@ function start(replies: Reply[], outbox = new Outbox(ALICE.id, window.localStora
   const server = fakeServer(replies);
   const client = new ApolloClient({ link: server.link, cache: createCache() });
   // The conversation is loaded, so acknowledged messages are added to it.
-  client.writeQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: PAGE_SIZE }, data: { chatHistory: connection([]) } as never });
+  client.writeQuery({
+    query: ChatHistoryQuery,
+    variables: { withUserId: BOB.id, last: PAGE_SIZE },
+    data: { chatHistory: connection([]) } as never,
+  });
   const sender = new OutboxSender(client, outbox, { retryDelay: () => 10, ...options });
   senders.push(sender);
   const history = () =>
-    client.readQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: PAGE_SIZE } })!.chatHistory.edges.map((e) => e.node.id);
+    client
+      .readQuery({ query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: PAGE_SIZE } })!
+      .chatHistory.edges.map((e) => e.node.id);
   return { ...server, client, sender, outbox, history };
 }
 
@@ -102,7 +110,12 @@ describe('OutboxSender', () => {
 
   it('retries retryable failures (network, SERVICE_UNAVAILABLE, timeout) with the same clientMessageId until acknowledged', async () => {
     const { outbox, calls, history } = start(
-      [{ networkError: true }, { graphQLError: 'SERVICE_UNAVAILABLE', message: 'Database unavailable' }, { never: true }, { ok: true, id: 1 }],
+      [
+        { networkError: true },
+        { graphQLError: 'SERVICE_UNAVAILABLE', message: 'Database unavailable' },
+        { never: true },
+        { ok: true, id: 1 },
+      ],
       undefined,
       { timeoutMs: 50 },
     );
@@ -143,18 +156,26 @@ describe('OutboxSender', () => {
     const waiting = new Outbox(ALICE.id, window.localStorage);
     waiting.add(draft(1));
     waiting.add(draft(2));
-    const { outbox, calls, sender } = start([{ networkError: true }, { ok: true, id: 1 }, { ok: true, id: 2 }], waiting);
+    const { outbox, calls, sender } = start(
+      [{ networkError: true }, { ok: true, id: 1 }, { ok: true, id: 2 }],
+      waiting,
+    );
     sender.flush();
     await until('both acknowledged', () => outbox.all().length === 0);
     expect(calls.map((c) => c.clientMessageId)).toEqual(['cmid-1', 'cmid-1', 'cmid-2']);
   });
 
   it('skips a permanently failed message and goes on with the next', async () => {
-    const { outbox, calls } = start([{ graphQLError: 'NOT_FOUND', message: 'No such user.' }, { ok: true, id: 2 }]);
+    const { outbox, calls } = start([
+      { graphQLError: 'NOT_FOUND', message: 'No such user.' },
+      { ok: true, id: 2 },
+    ]);
     outbox.add(draft(1));
     outbox.add(draft(2));
     await until('second acknowledged', () => !outbox.get('cmid-2'));
-    expect(outbox.all()).toEqual([expect.objectContaining({ clientMessageId: 'cmid-1', status: 'failed', error: 'No such user.' })]);
+    expect(outbox.all()).toEqual([
+      expect.objectContaining({ clientMessageId: 'cmid-1', status: 'failed', error: 'No such user.' }),
+    ]);
     expect(calls.map((c) => c.clientMessageId)).toEqual(['cmid-1', 'cmid-2']);
   });
 
@@ -174,8 +195,14 @@ describe('send error classification', () => {
   it('treats bad input, not found and forbidden as permanent, everything else as retryable', async () => {
     const { CombinedGraphQLErrors } = await import('@apollo/client/errors');
     const gqlError = (code: string) => new CombinedGraphQLErrors({ errors: [{ message: code, extensions: { code } }] });
-    expect(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'].map((c) => isPermanentSendError(gqlError(c)))).toEqual([true, true, true]);
-    expect(['SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED'].map((c) => isPermanentSendError(gqlError(c)))).toEqual([false, false, false]);
+    expect(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN'].map((c) => isPermanentSendError(gqlError(c)))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ['SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'UNAUTHENTICATED'].map((c) => isPermanentSendError(gqlError(c))),
+    ).toEqual([false, false, false]);
     expect(isPermanentSendError(new TypeError('Failed to fetch'))).toBe(false);
   });
 

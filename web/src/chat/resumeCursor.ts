@@ -50,7 +50,10 @@ export function edgeCursor(messageId: string, held: string | undefined, resume: 
  * own stream (`withUserId`) catches up from `after`, so only what it delivers
  * leaves no gap; the all-conversations stream gives no resume cursor.
  */
-export function deliveredResumeCursor(message: { cursor: string }, stream: { withUserId?: string }): string | undefined {
+export function deliveredResumeCursor(
+  message: { cursor: string },
+  stream: { withUserId?: string },
+): string | undefined {
   return stream.withUserId ? message.cursor : undefined;
 }
 
@@ -67,6 +70,9 @@ export function useResumeCursor(edges: ReadonlyArray<{ cursor: string }>): strin
   const status = useConnectionStatus();
   const resume = useRef(newest);
   // Derived from props and the socket state only, so rendering twice is harmless.
+  /* eslint-disable react-hooks/refs -- a latch on purpose: as state, every message arriving while the socket
+     is down would cost the conversation a second render; the ref gives the same value without it. */
   if (status !== 'connected' || resume.current === undefined) resume.current = newest;
   return resume.current;
+  /* eslint-enable react-hooks/refs */
 }

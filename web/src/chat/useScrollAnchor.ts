@@ -37,15 +37,18 @@ export function useScrollAnchor({ firstKey, lastKey, lastIsMine, canLoadOlder, o
   const snapshot = useRef<Snapshot | null>(null);
   const [showJump, setShowJump] = useState(false);
 
-  const measure = useCallback((el: HTMLDivElement): Snapshot => {
-    return {
-      firstKey,
-      lastKey,
-      scrollHeight: el.scrollHeight,
-      scrollTop: el.scrollTop,
-      atBottom: el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_TO_BOTTOM_THRESHOLD,
-    };
-  }, [firstKey, lastKey]);
+  const measure = useCallback(
+    (el: HTMLDivElement): Snapshot => {
+      return {
+        firstKey,
+        lastKey,
+        scrollHeight: el.scrollHeight,
+        scrollTop: el.scrollTop,
+        atBottom: el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_TO_BOTTOM_THRESHOLD,
+      };
+    },
+    [firstKey, lastKey],
+  );
 
   useLayoutEffect(() => {
     const el = scroller.current;

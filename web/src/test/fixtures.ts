@@ -8,7 +8,13 @@ type Person = typeof ALICE;
 export function message(
   n: number | string,
   from: Person,
-  overrides: Partial<{ content: string; readAt: string | null; clientMessageId: string | null; createdAt: string; cursor: string }> = {},
+  overrides: Partial<{
+    content: string;
+    readAt: string | null;
+    clientMessageId: string | null;
+    createdAt: string;
+    cursor: string;
+  }> = {},
 ) {
   const minute = typeof n === 'number' ? n : 0;
   return {

@@ -40,7 +40,8 @@ export function installScrollGeometry() {
   });
   // jsdom defines the real ones on Element.prototype: deleting ours restores them.
   return () => {
-    for (const key of ['scrollHeight', 'clientHeight', 'scrollTop']) delete (proto as unknown as Record<string, unknown>)[key];
+    for (const key of ['scrollHeight', 'clientHeight', 'scrollTop'])
+      delete (proto as unknown as Record<string, unknown>)[key];
   };
 }
 
