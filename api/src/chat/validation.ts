@@ -12,10 +12,17 @@ export function parseId(value: string, argument: string, what = 'id'): string {
   return value.toLowerCase();
 }
 
-/** Message content: trimmed, 1..4000 characters (Unicode code points). */
+/**
+ * Characters that show nothing on their own: controls, format characters (zero-width space and joiners, bidi
+ * marks, word joiner, BOM), separators, and the blank "letters" (Hangul fillers, braille blank) and variation selectors.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\u115F\u1160\u3164\uFFA0\u2800\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+
+/** Message content: trimmed, 1..4000 characters (Unicode code points), with something visible in it. */
 export function parseContent(value: string): string {
   const content = value.trim();
   if (!content) throw badInput('content must not be empty.', 'content');
+  if (!content.replace(INVISIBLE, '')) throw badInput('content must contain visible characters.', 'content');
   const length = [...content].length;
   if (length > MAX_CONTENT_LENGTH) {
     throw badInput(`content is ${length} characters long; the maximum is ${MAX_CONTENT_LENGTH}.`, 'content');

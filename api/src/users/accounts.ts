@@ -24,9 +24,15 @@ function parsePassword(value: string): string {
   return value;
 }
 
+/** Bidi embedding, override and isolate controls: in a name they make text render in another order (spoofing). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
 function parseDisplayName(value: string | null | undefined, username: string): string {
   const name = (value ?? '').trim().replace(/\s+/g, ' ');
   if (!name) return username;
+  if (BIDI_CONTROLS.test(name) || /[\p{Cc}]/u.test(name)) {
+    throw badInput('displayName must not contain control or bidirectional override characters.', 'displayName');
+  }
   if ([...name].length > 64) throw badInput('displayName must be at most 64 characters.', 'displayName');
   return name;
 }
