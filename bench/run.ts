@@ -294,9 +294,9 @@ async function main() {
     u: `bench_probe_${randomBytes(3).toString('hex')}`,
     p: 'bench password 1234',
   });
-  const mint = tokenMinter(probe.signUp.token, jwtSecret);
   const db = await connect(dbUrl);
   cleanups.push({ name: 'database client', fn: () => db.end() });
+  const mint = tokenMinter(probe.signUp.token, jwtSecret, db);
   const maxConc = Math.max(...P.sendConcurrency);
   const ids = {
     sendFrom: await insertUsers(db, 'bs', maxConc),

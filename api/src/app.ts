@@ -2,34 +2,73 @@
 import { createTokenService, loadJwtSecret } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { createViewerCache } from './auth/viewers.ts';
+import { createSessions, type AuthChannels } from './auth/sessions.ts';
 import type { ChatChannels } from './chat/events.ts';
 import { createMessageFeed } from './chat/live.ts';
-import { openDatabase } from './db/index.ts';
+import { createTyping } from './chat/typing.ts';
+import { openDatabase, type Database } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { createEventBus } from './pubsub.ts';
+import { createThrottle, NO_THROTTLE } from './throttle.ts';
 import { createParleyServer } from './server.ts';
 
 export type App = { url: string; close(): Promise<void> };
 
-export async function startApp(config: Config, log: Logger): Promise<App> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
-  const bus = createEventBus<ChatChannels>(config.redisUrl, log);
-  const feed = createMessageFeed({ sql: db.sql, pubsub: bus.pubsub, log });
+/** What has been opened so far, closed newest first: on shutdown, and when a later step fails to start. */
+function openedResources() {
+  const closers: (() => Promise<void> | void)[] = [];
+  return {
+    add(close: () => Promise<void> | void) {
+      closers.push(close);
+    },
+    /** Closes everything, even when one close fails; throws the first failure after trying them all. */
+    async closeAll() {
+      let failure: unknown;
+      for (const close of closers.splice(0).reverse()) {
+        try {
+          await close();
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
+/** `database`: already being opened (main.ts opens it while the rest of parley loads); opened here otherwise. */
+export async function startApp(config: Config, log: Logger, opts: { database?: Promise<Database> } = {}): Promise<App> {
+  const opened = openedResources();
   try {
+    const db = await (opts.database ??
+      openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
+    opened.add(() => db.close());
+    const bus = createEventBus<ChatChannels & AuthChannels>(config.redisUrl, log);
+    opened.add(() => bus.close());
+    const feed = createMessageFeed({ sql: db.sql, pubsub: bus.pubsub, log });
+    opened.add(() => feed.close());
     if (!config.jwtSecret && config.databaseUrl) {
       log.warn('JWT_SECRET is not set: using a secret stored in DATA_DIR; set JWT_SECRET when running several instances');
     }
     const tokens = createTokenService(await loadJwtSecret(config.jwtSecret, config.dataDir), config.jwtTtl);
+    const viewers = createViewerCache(db.sql);
+    const sessions = createSessions({ sql: db.sql, tokens, pubsub: bus.pubsub, log });
+    opened.add(() => sessions.close());
     const parley = createParleyServer({
       services: {
         prisma: db.prisma,
         sql: db.sql,
         pubsub: bus.pubsub,
         feed,
+        typing: createTyping({ pubsub: bus.pubsub, users: viewers }),
         tokens,
-        viewers: createViewerCache(db.sql),
+        viewers,
+        sessions,
+        throttle: config.limits ? createThrottle(config.limits, bus.redis) : NO_THROTTLE,
         log,
       },
+      trustProxy: config.trustProxy,
+      limits: config.http,
       outage: db.outage,
       webDist: config.webDist,
       readiness: {
@@ -39,23 +78,16 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       },
     });
     const running = await parley.listen(config.port, config.host);
+    opened.add(() => running.close());
     log.info(
       { url: running.url, database: db.kind, events: bus.kind },
       `parley listening on ${running.url} (GraphiQL at ${running.url}/graphql)`,
     );
-    return {
-      url: running.url,
-      close: async () => {
-        await running.close();
-        feed.close();
-        await bus.close();
-        await db.close();
-      },
-    };
+    return { url: running.url, close: () => opened.closeAll() };
   } catch (err) {
-    feed.close();
-    await bus.close();
-    await db.close();
+    await opened
+      .closeAll()
+      .catch((closeErr: unknown) => log.error({ err: closeErr }, 'could not close after a failed start'));
     throw err;
   }
 }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ROOT_DIR } from './paths.ts';
+import { DEFAULT_LIMITS, type ThrottleLimits } from './throttle.ts';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -16,6 +17,21 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().url().optional(),
   WEB_DIST: z.string().optional(),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  LOGIN_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.logInFailuresPerUsername),
+  LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.logInFailuresPerIp),
+  SIGNUPS_PER_IP: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.signUpsPerIp),
+  SENDS_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.sendsPerSecond),
+  SEND_BURST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.sendBurst),
+  CHEAP_MUTATIONS_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.cheapPerSecond),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).default(64 * 1024),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type Config = {
@@ -28,6 +44,22 @@ export type Config = {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   redisUrl?: string;
   webDist: string;
+  /** Null: throttling off (RATE_LIMITS=off). */
+  limits: ThrottleLimits | null;
+  /** Read the client's address from X-Forwarded-For (behind a proxy you trust) instead of the socket. */
+  trustProxy: boolean;
+  http: HttpLimits;
+};
+
+/** What one client may hold of a server: see the README's configuration table. */
+export type HttpLimits = {
+  wsMaxPayload: number;
+  maxSubscriptionsPerSocket: number;
+  maxSocketsPerUser: number;
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
 };
 
 // `npm start -w api` runs with api/ as the working directory; relative paths are meant from where the user typed.
@@ -50,5 +82,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     webDist: e.WEB_DIST ? fromUserCwd(e.WEB_DIST) : path.join(ROOT_DIR, 'web', 'dist'),
+    limits:
+      e.RATE_LIMITS === 'off'
+        ? null
+        : {
+            logInFailuresPerUsername: e.LOGIN_FAILURES_PER_USERNAME,
+            logInFailuresPerIp: e.LOGIN_FAILURES_PER_IP,
+            signUpsPerIp: e.SIGNUPS_PER_IP,
+            sendsPerSecond: e.SENDS_PER_SECOND,
+            sendBurst: e.SEND_BURST,
+            cheapPerSecond: e.CHEAP_MUTATIONS_PER_SECOND,
+          },
+    trustProxy: e.TRUST_PROXY === 'true',
+    http: {
+      wsMaxPayload: e.WS_MAX_PAYLOAD,
+      maxSubscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
   };
 }

@@ -2,7 +2,14 @@
 // ("Unexpected error.") so stack traces and SQL never reach clients.
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'SERVICE_UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'TOO_MANY_OPERATIONS';
 
 export function clientError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
@@ -77,3 +84,12 @@ export const serviceUnavailable = () =>
     'SERVICE_UNAVAILABLE',
     'The database is unavailable right now: try again shortly (retry a send with the same clientMessageId).',
   );
+
+/** Too many requests: `retryAfter` is the seconds to wait; over HTTP also status 429 with Retry-After. */
+export function rateLimited(msBeforeNext: number): GraphQLError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return clientError('RATE_LIMITED', `Too many requests: try again in ${retryAfter} s.`, {
+    retryAfter,
+    http: { status: 429, headers: { 'retry-after': String(retryAfter) } },
+  });
+}

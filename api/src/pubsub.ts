@@ -13,6 +13,8 @@ export type EventBus<C extends Channels> = {
   kind: 'in-process' | 'redis';
   /** True when events can be published and received (always, in-process). */
   isConnected(): boolean;
+  /** The Redis connection for commands (throttling counters), when events go through Redis. */
+  redis?: Redis;
   close(): Promise<void>;
 };
 
@@ -47,6 +49,7 @@ export function createEventBus<C extends Channels>(redisUrl: string | undefined,
   return {
     pubsub: createPubSub<C>({ eventTarget }),
     kind: 'redis',
+    redis: publishClient,
     isConnected: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
     close: async () => {
       publishClient.disconnect();

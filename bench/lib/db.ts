@@ -88,14 +88,27 @@ export async function seedConversation(c: pg.Client, a: string, b: string, n: nu
 
 /**
  * Mints tokens for users the bench inserted, with the claims of a real token parley issued (same issuer, same
- * header) and the secret the bench gave parley, so they are indistinguishable from parley's own.
+ * header) and the secret the bench gave parley, so they are indistinguishable from parley's own. Each token names
+ * a session of its own user (parley refuses a token whose session is not that user's), inserted here when parley
+ * has sessions.
  */
-export function tokenMinter(sampleToken: string, secret: string) {
+export function tokenMinter(sampleToken: string, secret: string, db: pg.Client) {
   const claims = decodeJwt(sampleToken);
   const key = new TextEncoder().encode(secret);
-  const { sub: _s, iat: _i, exp: _e, nbf: _n, jti: _j, ...rest } = claims;
-  return (userId: string) => {
-    let jwt = new SignJWT(rest).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt()
+  const { sub: _s, iat: _i, exp: _e, nbf: _n, jti: _j, sid, ...rest } = claims;
+  return async (userId: string) => {
+    const session = sid
+      ? (
+          await db.query(
+            `INSERT INTO "Session" ("id", "userId", "expiresAt") VALUES (gen_random_uuid(), $1, now() + interval '6 hours') RETURNING "id"`,
+            [userId],
+          )
+        ).rows[0].id
+      : undefined;
+    let jwt = new SignJWT(session ? { ...rest, sid: session } : rest)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuedAt()
       .setExpirationTime('6h');
     if (claims.iss) jwt = jwt.setIssuer(claims.iss);
     return jwt.sign(key);

@@ -170,6 +170,9 @@ export function startParley(o: ParleyOptions): Promise<ServerProc> {
       LOG_LEVEL: 'info',
       JWT_SECRET: o.jwtSecret,
       WEB_DIST: path.join(o.tmpDir, 'no-web-dist'),
+      // The bench measures the work, not the limits a public server puts on one user.
+      RATE_LIMITS: 'off',
+      MAX_SOCKETS_PER_USER: '100000',
     },
     logFile: o.logFile,
     listening: /parley listening on (http:\/\/127\.0\.0\.1:\d+)/,

@@ -8,30 +8,48 @@ import { SignJWT, jwtVerify, errors } from 'jose';
 const ISSUER = 'parley';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export type VerifiedToken = { userId: string; sessionId: string; expiresAt: Date };
+
 export type TokenService = {
-  sign(userId: string): Promise<string>;
-  /** The user id in a valid token, or a reason the token was refused. */
-  verify(token: string): Promise<{ userId: string } | { error: string }>;
+  /** A token for a session (see sessions.ts), valid until the session expires. */
+  sign(session: { userId: string; sessionId: string; expiresAt: Date }): Promise<string>;
+  /** The user and session a valid token names, or a reason the token was refused. Whether the session is still
+   * open is sessions.ts's business. */
+  verify(token: string): Promise<VerifiedToken | { error: string }>;
+  /** The lifetime of a new session. */
+  ttlMs: number;
 };
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** `30d`, `12h`, `900s` in milliseconds. */
+export function parseTtl(ttl: string): number {
+  const match = /^(\d+)([smhdw])$/.exec(ttl);
+  if (!match) throw new Error(`Not a duration: ${ttl}`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
 
 export function createTokenService(secret: string, ttl: string): TokenService {
   const key = new TextEncoder().encode(secret);
   return {
-    sign: (userId) =>
-      new SignJWT({})
+    ttlMs: parseTtl(ttl),
+    sign: ({ userId, sessionId, expiresAt }) =>
+      new SignJWT({ sid: sessionId })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(userId)
         .setIssuer(ISSUER)
         .setIssuedAt()
-        .setExpirationTime(ttl)
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
         .sign(key),
     verify: async (token) => {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-        // User ids are UUIDs: a signed token naming anything else was not made by this server's sign().
-        return payload.sub && UUID.test(payload.sub)
-          ? { userId: payload.sub.toLowerCase() }
-          : { error: 'The token names no user.' };
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+        // Ids are UUIDs: a signed token naming anything else was not made by this server's sign().
+        if (!payload.sub || !UUID.test(payload.sub)) return { error: 'The token names no user.' };
+        if (typeof payload.sid !== 'string' || !UUID.test(payload.sid)) {
+          return { error: 'The token names no session (it predates sessions): log in again.' };
+        }
+        return { userId: payload.sub.toLowerCase(), sessionId: payload.sid.toLowerCase(), expiresAt: new Date(payload.exp! * 1000) };
       } catch (err) {
         if (err instanceof errors.JWTExpired) return { error: 'The token has expired: log in again.' };
         return { error: 'The token is not valid: log in again.' };

@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import type { PublicUser } from '../users/types.ts';
+import { requireViewer } from '../context.ts';
 import { logIn, signUp, USERNAME_RULE } from '../users/accounts.ts';
 import { UserType } from './user.ts';
 
@@ -8,7 +9,9 @@ const AuthPayload = builder.objectRef<{ token: string; user: PublicUser }>('Auth
   fields: (t) => ({
     token: t.exposeString('token', {
       description:
-        'A JWT. Send it as `Authorization: Bearer <token>` over HTTP/SSE, or as `connectionParams: { authorization: "Bearer <token>" }` over graphql-ws.',
+        'A JWT naming a new session. Send it as `Authorization: Bearer <token>` over HTTP/SSE, or as ' +
+        '`connectionParams: { authorization: "Bearer <token>" }` over graphql-ws. Valid until it expires (JWT_TTL) ' +
+        'or logOut / logOutEverywhere ends its session.',
     }),
     user: t.field({ type: UserType, description: 'The signed-in user.', resolve: (p) => p.user }),
   }),
@@ -27,9 +30,10 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, args, ctx) => {
+      await ctx.throttle.signUp(ctx.clientIp);
       const user = await signUp(ctx.prisma, args);
       ctx.log.info({ userId: user.id }, 'user signed up');
-      return { user, token: await ctx.tokens.sign(user.id) };
+      return { user, token: await ctx.sessions.start(user.id) };
     },
   }),
   logIn: t.field({
@@ -40,8 +44,22 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true, description: 'The password.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const user = await logIn(ctx.prisma, args);
-      return { user, token: await ctx.tokens.sign(user.id) };
+      const user = await logIn(ctx, args);
+      return { user, token: await ctx.sessions.start(user.id) };
     },
+  }),
+  logOut: t.boolean({
+    description:
+      'Ends the session of the token this request carries: the token is refused from then on, on every instance, ' +
+      'and sockets opened with it are closed (4403). True when the session was open.',
+    resolve: (_root, _args, ctx) => {
+      const viewer = requireViewer(ctx);
+      return ctx.sessions.end(viewer.id, ctx.session!.id);
+    },
+  }),
+  logOutEverywhere: t.int({
+    description:
+      "Ends every open session of yours (every device), this one included. Returns how many were ended.",
+    resolve: (_root, _args, ctx) => ctx.sessions.endAll(requireViewer(ctx).id),
   }),
 }));

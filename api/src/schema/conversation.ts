@@ -111,7 +111,11 @@ builder.mutationFields((t) => ({
       withUserId: t.arg.id({ required: true, description: 'Who you are typing to (not yourself).' }),
       typing: t.arg.boolean({ required: true, description: 'True while typing, false when stopped.' }),
     },
-    resolve: (_root, args, ctx) => ctx.typing.set(requireViewer(ctx), args),
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      await ctx.throttle.cheap(viewer.id);
+      return ctx.typing.set(viewer, args);
+    },
   }),
 }));
 

@@ -84,7 +84,11 @@ builder.mutationFields((t) => ({
           'Reusing it for a different message is BAD_USER_INPUT.',
       }),
     },
-    resolve: (_root, args, ctx) => sendMessage(ctx, requireViewer(ctx).id, args),
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      await ctx.throttle.send(viewer.id);
+      return sendMessage(ctx, viewer.id, args);
+    },
   }),
   markRead: t.field({
     type: MarkReadPayload,
@@ -98,7 +102,11 @@ builder.mutationFields((t) => ({
         description: 'Only messages up to and including this one (a message of your conversation with senderId).',
       }),
     },
-    resolve: (_root, args, ctx) => markRead(ctx, requireViewer(ctx).id, args),
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      await ctx.throttle.cheap(viewer.id);
+      return markRead(ctx, viewer.id, args);
+    },
   }),
 }));
 

@@ -3,6 +3,7 @@ import type { PublicUser } from './types.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { badInput, clientError, isUniqueViolation } from '../errors.ts';
+import type { Throttle } from '../throttle.ts';
 
 const PUBLIC_FIELDS = { id: true, username: true, displayName: true } as const;
 
@@ -55,14 +56,26 @@ export async function signUp(
   }
 }
 
-export async function logIn(prisma: PrismaClient, args: { username: string; password: string }): Promise<PublicUser> {
+/**
+ * Password guessing is throttled per username and per client IP (failures only; a success forgives the username's).
+ */
+export async function logIn(
+  deps: { prisma: PrismaClient; throttle: Throttle; clientIp: string },
+  args: { username: string; password: string },
+): Promise<PublicUser> {
+  const username = normalizeUsername(args.username);
+  await deps.throttle.beforeLogIn(username, deps.clientIp);
   // The only read of a password hash: it stays in this function.
-  const user = await prisma.user.findUnique({
-    where: { username: normalizeUsername(args.username) },
+  const user = await deps.prisma.user.findUnique({
+    where: { username },
     select: { ...PUBLIC_FIELDS, passwordHash: true },
   });
   const ok = await verifyPassword(user?.passwordHash ?? null, args.password);
   // One message for both cases, so log-in does not reveal which usernames exist.
-  if (!user || !ok) throw clientError('UNAUTHENTICATED', 'Wrong username or password.');
+  if (!user || !ok) {
+    await deps.throttle.logInFailed(username, deps.clientIp);
+    throw clientError('UNAUTHENTICATED', 'Wrong username or password.');
+  }
+  await deps.throttle.logInSucceeded(username);
   return { id: user.id, username: user.username, displayName: user.displayName };
 }

@@ -27,6 +27,8 @@ function envFor(db: TestDatabase, extra: Record<string, string> = {}): Record<st
     DATA_DIR: db.dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     WEB_DIST: path.join(db.dataDir, 'no-web-build'),
+    // Suites that send in bursts test delivery, not throttling; the security suite turns it on.
+    RATE_LIMITS: 'off',
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...extra,
   };
@@ -130,6 +132,7 @@ export function collect<T = any>(
   const events: GqlResult<T>[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let error: unknown;
+  let completed = false;
   const dispose = client.subscribe<T>({ query, variables, ...(extensions ? { extensions } : {}) }, {
     next: (value) => {
       events.push(value as GqlResult<T>);
@@ -139,12 +142,18 @@ export function collect<T = any>(
       error = err;
       for (const w of waiters) w.resolve();
     },
-    complete: () => {},
+    complete: () => {
+      completed = true;
+    },
   });
   return {
     events,
     get error() {
       return error;
+    },
+    /** True once the server ended the subscription (or it was disposed). */
+    get completed() {
+      return completed;
     },
     /** Waits until at least `count` events arrived (or the subscription failed), up to `ms`. */
     waitFor(count: number, ms = 10_000): Promise<GqlResult<T>[]> {

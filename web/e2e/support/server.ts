@@ -44,6 +44,8 @@ export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningS
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // Every person in a story signs up from 127.0.0.1; the other limits stay as users get them.
+    SIGNUPS_PER_IP: '1000',
   };
   // Always the embedded database, whatever the calling shell has configured.
   delete env.DATABASE_URL;

@@ -1,0 +1,185 @@
+// GraphQL over WebSocket (graphql-ws) at /graphql, on the HTTP server's upgrades. A socket authenticates once, with
+// connectionParams.authorization; an operation may carry its own in extensions.headers (GraphiQL's Headers editor),
+// which then authenticates that operation only. Operations run through the same envelop as HTTP (yoga.ts).
+// A socket keeps its identity only while its session does: it is closed (4403) when its token expires, when the
+// session is ended on any instance, and when a periodic re-check finds the session or its user gone. Limits: frame
+// size, operations per socket, sockets per user.
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError, type execute, type subscribe } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { HttpLimits } from '../config.ts';
+import {
+  authenticate,
+  authorizationParam,
+  clientIpOf,
+  type Authentication,
+  type Context,
+  type Services,
+} from '../context.ts';
+import { clientError, isDatabaseUnavailable, serviceUnavailable, unauthenticated } from '../errors.ts';
+import { withCode } from './error-codes.ts';
+import type { ParleyYoga } from './yoga.ts';
+
+/** WebSocket close code 1012 "Service Restart" (graphql-ws has no name for it): its clients reconnect. */
+export const SERVICE_RESTART = 1012;
+
+export type GraphqlWs = {
+  /** Shutdown: take no more sockets and ask every client to reconnect (to another instance, behind a balancer). */
+  restartClients(): void;
+  /** Drops the sockets still open (their close handshake did not finish). */
+  terminate(): void;
+};
+
+/** `extensions.headers` of a graphql-ws subscribe message, when it is an object. */
+function headersOf(extensions: unknown): Record<string, unknown> | undefined {
+  const headers = (extensions as { headers?: unknown } | null | undefined)?.headers;
+  return headers && typeof headers === 'object' ? (headers as Record<string, unknown>) : undefined;
+}
+
+/** Close code for a user over MAX_SOCKETS_PER_USER (4xxx: the application's own; clients should not retry). */
+export const TOO_MANY_SOCKETS = 4429;
+/** How often open sockets' sessions are re-checked against the database (one statement per instance). */
+const SESSION_RECHECK_MS = 5_000;
+/** setTimeout's limit: a later expiry is re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type SocketState = { auth?: Authentication; operations: Set<string>; expiry?: NodeJS.Timeout };
+
+export function serveGraphqlWs(
+  server: Server,
+  yoga: ParleyYoga,
+  services: Services,
+  limits: HttpLimits & { trustProxy: boolean },
+): GraphqlWs {
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.wsMaxPayload });
+  /** Signed-in sockets and their session. */
+  const signedIn = new Map<WebSocket, Authentication>();
+  const socketsOf = (userId: string) => [...signedIn.values()].filter((a) => a.viewer?.id === userId).length;
+  const endSocket = (socket: WebSocket, reason: string) => socket.close(CloseCode.Forbidden, reason);
+
+  const armExpiry = (socket: WebSocket, state: SocketState, expiresAt: Date) => {
+    const ms = expiresAt.getTime() - Date.now();
+    state.expiry = setTimeout(
+      () => (ms > MAX_TIMER_MS ? armExpiry(socket, state, expiresAt) : endSocket(socket, 'Token expired: log in again')),
+      Math.max(0, Math.min(ms, MAX_TIMER_MS)),
+    );
+    state.expiry.unref();
+  };
+  const offEnded = services.sessions.onEnded(({ sessionIds }) => {
+    for (const [socket, auth] of signedIn) if (auth.session && sessionIds.includes(auth.session.id)) endSocket(socket, 'Logged out');
+  });
+  const recheck = setInterval(async () => {
+    const held = [...new Set([...signedIn.values()].map((a) => a.session!.id))];
+    if (!held.length) return;
+    try {
+      const open = await services.sessions.stillOpen(held);
+      for (const [socket, auth] of signedIn) if (!open.has(auth.session!.id)) endSocket(socket, 'Session ended: log in again');
+    } catch {
+      // Database unavailable (reported by db/outage.ts): sockets stay; the next re-check decides.
+    }
+  }, SESSION_RECHECK_MS).unref();
+
+  const ipOf = (request: IncomingMessage) =>
+    clientIpOf(request.socket.remoteAddress, request.headers['x-forwarded-for'] as string | undefined, limits.trustProxy);
+
+  useServer<Record<string, unknown>, { state?: SocketState }>(
+    {
+      // A token that is presented but refused closes the socket with CloseCode.Forbidden (what graphql-ws does when
+      // onConnect returns false), so clients know to sign in again.
+      onConnect: async (ctx) => {
+        const state: SocketState = { operations: new Set() };
+        ctx.extra.state = state;
+        try {
+          const auth = await authenticate(services, authorizationParam(ctx.connectionParams));
+          if (auth.authError) return false;
+          if (auth.viewer && auth.session) {
+            if (socketsOf(auth.viewer.id) >= limits.maxSocketsPerUser) {
+              ctx.extra.socket.close(TOO_MANY_SOCKETS, `At most ${limits.maxSocketsPerUser} sockets per user`);
+              return false;
+            }
+            signedIn.set(ctx.extra.socket, auth);
+            armExpiry(ctx.extra.socket, state, auth.session.expiresAt);
+          }
+          state.auth = auth;
+          return true;
+        } catch (err) {
+          // Cannot check the token (database down): let the client retry instead of telling it to sign in again.
+          services.log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
+          ctx.extra.socket.close(CloseCode.InternalServerError, 'Service unavailable');
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        signedIn.delete(ctx.extra.socket);
+        clearTimeout(ctx.extra.state?.expiry);
+      },
+      onComplete: (ctx, id) => void ctx.extra.state?.operations.delete(id),
+      execute: (args) => (args.rootValue as { execute: typeof execute }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: typeof subscribe }).subscribe(args),
+      onSubscribe: async (ctx, id, params) => {
+        const state = ctx.extra.state!;
+        if (state.operations.size >= limits.maxSubscriptionsPerSocket) {
+          return [
+            clientError('TOO_MANY_OPERATIONS', `At most ${limits.maxSubscriptionsPerSocket} operations at once on one socket: complete one first.`, {
+              limit: limits.maxSubscriptionsPerSocket,
+            }),
+          ];
+        }
+        // GraphiQL (Yoga's) sends its Headers editor with each operation, in extensions.headers, over a socket it
+        // opened without any: those headers authenticate that operation, and a refused token fails only it.
+        let auth = state.auth;
+        const operationAuthorization = authorizationParam(headersOf(params.extensions));
+        if (operationAuthorization !== undefined) {
+          try {
+            auth = await authenticate(services, operationAuthorization);
+          } catch (err) {
+            if (!isDatabaseUnavailable(err)) throw err;
+            return [serviceUnavailable()];
+          }
+          if (auth.authError) return [unauthenticated(auth.authError)];
+        }
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          preAuth: auth,
+          clientIp: ipOf(ctx.extra.request),
+        });
+        let document;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [withCode(err)];
+          throw err;
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length) return errors;
+        state.operations.add(id);
+        return {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: (await enveloped.contextFactory()) as Context,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    restartClients() {
+      for (const socket of wsServer.clients) socket.close(SERVICE_RESTART, 'Server restarting: reconnect');
+      wsServer.close();
+    },
+    terminate() {
+      offEnded();
+      clearInterval(recheck);
+      for (const socket of wsServer.clients) socket.terminate();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// GraphQL over HTTP and SSE at /graphql (Yoga), and the envelop that graphql-ws operations run through too:
+// error masking, query limits, operation log, error codes, and who is asking.
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
+import {
+  authenticate,
+  authorizationParam,
+  clientIpOf,
+  type Authentication,
+  type Context,
+  type Services,
+} from '../context.ts';
+import type { OutageReporter } from '../db/outage.ts';
+import { serviceUnavailable } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { schema } from '../schema/index.ts';
+import { errorCodesPlugin } from './error-codes.ts';
+import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
+import { operationLogPlugin } from './operation-log.ts';
+
+/** What graphql-ws hands Yoga for an operation: the socket's connectionParams, and the authentication it did. */
+export type WsServerContext = {
+  connectionParams?: Record<string, unknown>;
+  preAuth?: Authentication;
+  /** The socket's client address (graphql-ws); HTTP requests carry theirs in `req`. */
+  clientIp?: string;
+  req?: IncomingMessage;
+};
+export type ParleyYoga = YogaServerInstance<WsServerContext, Context>;
+
+export function createParleyYoga(services: Services, outage: OutageReporter, trustProxy: boolean): ParleyYoga {
+  const { log } = services;
+  return createYoga<WsServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: graphiqlOptions,
+    renderGraphiQL,
+    // Errors that are not GraphQLErrors (bugs, SQL errors) reach clients as "Unexpected error." only; a database
+    // that cannot be reached is SERVICE_UNAVAILABLE, so clients know to retry.
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (outage.report(original)) return serviceUnavailable();
+        if (!(original instanceof GraphQLError) && original) log.error({ err: original }, 'unexpected error');
+        return defaultMaskError(error, message, isDev);
+      },
+      isDev: false,
+    },
+    logging: yogaLogger(log),
+    context: async ({ request, connectionParams, preAuth, clientIp, req }) => {
+      // graphql-ws authenticates once per socket (onConnect) or per operation, and passes the result as preAuth.
+      const ip = clientIp ?? clientIpOf(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), trustProxy);
+      if (preAuth) return { ...services, ...preAuth, clientIp: ip };
+      const authorization = connectionParams ? authorizationParam(connectionParams) : request.headers.get('authorization');
+      return { ...services, ...(await authenticate(services, authorization ?? undefined)), clientIp: ip };
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 8, flattenFragments: true }, // depth of fields, however many fragments colocate them
+        costLimit: { maxCost: 5000, flattenFragments: true },
+        maxAliases: { n: 15 },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      operationLogPlugin(log),
+      errorCodesPlugin(),
+    ],
+  });
+}
+
+/** Yoga's own log lines, through pino. */
+function yogaLogger(log: Logger) {
+  const line = (...parts: unknown[]) => parts.map(String).join(' ');
+  return {
+    debug: (...a: unknown[]) => log.debug(line(...a)),
+    info: (...a: unknown[]) => log.info(line(...a)),
+    warn: (...a: unknown[]) => log.warn(line(...a)),
+    error: (...a: unknown[]) => log.error(line(...a)),
+  };
+}
