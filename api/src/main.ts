@@ -1,6 +1,6 @@
 // Entry point: `npm start`. Exits non-zero with a readable message when configuration or migrations are wrong.
-import { startApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './db/index.ts';
 import { createLogger } from './logger.ts';
 
 let config;
@@ -15,7 +15,11 @@ const log = createLogger(config.logLevel);
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
 try {
-  const app = await startApp(config, log);
+  // The database opens (for PGlite, mostly compiling its WebAssembly) while the rest of parley loads.
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  database.catch(() => {}); // reported by startApp
+  const { startApp } = await import('./app.ts');
+  const app = await startApp(config, log, { database });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
