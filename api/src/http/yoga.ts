@@ -14,7 +14,7 @@ import {
 } from '../context.ts';
 import type { OutageReporter } from '../db/outage.ts';
 import { serviceUnavailable } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { withoutMessage, type Logger } from '../logger.ts';
 import { schema } from '../schema/index.ts';
 import { errorCodesPlugin } from './error-codes.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
@@ -43,7 +43,7 @@ export function createParleyYoga(services: Services, outage: OutageReporter, tru
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (outage.report(original)) return serviceUnavailable();
-        if (!(original instanceof GraphQLError) && original) log.error({ err: original }, 'unexpected error');
+        if (!(original instanceof GraphQLError) && original) log.error({ err: withoutMessage(original) }, 'unexpected error');
         return defaultMaskError(error, message, isDev);
       },
       isDev: false,
@@ -69,13 +69,19 @@ export function createParleyYoga(services: Services, outage: OutageReporter, tru
   });
 }
 
-/** Yoga's own log lines, through pino. */
+/**
+ * Yoga's own log lines, through pino. Yoga also logs every error it masks, as the GraphQL error — whose text quotes
+ * the operation's source, literals (passwords, contents) included. maskError above has already logged what matters
+ * (unexpected errors without their message; outages once), so errors are not logged again here.
+ */
 function yogaLogger(log: Logger) {
   const line = (...parts: unknown[]) => parts.map(String).join(' ');
   return {
     debug: (...a: unknown[]) => log.debug(line(...a)),
     info: (...a: unknown[]) => log.info(line(...a)),
     warn: (...a: unknown[]) => log.warn(line(...a)),
-    error: (...a: unknown[]) => log.error(line(...a)),
+    error: (...a: unknown[]) => {
+      if (!a.some((part) => part instanceof Error)) log.error(line(...a));
+    },
   };
 }
