@@ -18,6 +18,7 @@ import { withoutMessage, type Logger } from '../logger.ts';
 import { schema } from '../schema/index.ts';
 import { errorCodesPlugin } from './error-codes.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
+import { inputHygienePlugin } from './input-hygiene.ts';
 import { operationLogPlugin } from './operation-log.ts';
 
 /** What graphql-ws hands Yoga for an operation: the socket's connectionParams, and the authentication it did. */
@@ -63,6 +64,7 @@ export function createParleyYoga(services: Services, outage: OutageReporter, tru
         maxAliases: { n: 15 },
         blockFieldSuggestion: { enabled: false },
       }),
+      inputHygienePlugin(),
       operationLogPlugin(log),
       errorCodesPlugin(),
     ],
