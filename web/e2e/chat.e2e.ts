@@ -52,6 +52,8 @@ async function signUpInUi(page: Page, username: string, displayName: string) {
 }
 
 async function openConversation(page: Page, search: string, displayName: string) {
+  // Home is the inbox: people search is how a new conversation starts.
+  await page.getByRole('tab', { name: 'Find people' }).click();
   await page.getByLabel('Search people').fill(search);
   await page.getByRole('button', { name: `Open conversation with ${displayName}` }).click();
   const loaded = page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet'));
@@ -215,8 +217,13 @@ describe('parley in a real browser', () => {
     await bubble(pageA, 'Back online?').waitFor({ timeout: 10_000 });
   });
 
-  step('phone: the people list and back navigation work', async () => {
-    await pageB.getByRole('button', { name: 'Back to people' }).click();
+  step('phone: back to the inbox, which lists the conversation; the people list is a tab away', async () => {
+    await pageB.getByRole('button', { name: 'Back to conversations' }).click();
+    await pageB
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: /^Alice Archer\b/ })
+      .waitFor();
+    await pageB.getByRole('tab', { name: 'Find people' }).click();
     await pageB.getByRole('button', { name: 'Open conversation with Alice Archer' }).waitFor();
     await shot(pageB, 'phone-b-people');
   });

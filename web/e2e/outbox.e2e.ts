@@ -53,8 +53,10 @@ const step = storySteps(
 /** While true, B's WebSocket connections are refused (B stays disconnected). */
 let blockB = false;
 /** graphql-ws frames B sent, oldest first. */
-const framesFromB: Array<{ at: number; frame: { type: string; payload?: { variables?: Record<string, unknown> } } }> =
-  [];
+const framesFromB: Array<{
+  at: number;
+  frame: { type: string; payload?: { operationName?: string; variables?: Record<string, unknown> } };
+}> = [];
 
 const texts = (page: Page) => page.locator('[data-testid="message"] .bubble__content').allTextContents();
 const status = (page: Page, text: string) => bubble(page, text).getAttribute('data-status');
@@ -207,10 +209,13 @@ describe('outbox and catch-up in a real browser', () => {
       await shot(pageB, 'outbox-phone-b-caught-up');
 
       // It caught up by resubscribing after a cursor, not by chance: the
-      // conversation's subscription went out again with `after`.
+      // conversation's message subscription went out again with `after`.
       const resubscribed = framesFromB.filter(
         (f) =>
-          f.at >= unblockedAt && f.frame.type === 'subscribe' && f.frame.payload?.variables?.withUserId === ada.user.id,
+          f.at >= unblockedAt &&
+          f.frame.type === 'subscribe' &&
+          f.frame.payload?.operationName === 'MessageAdded' &&
+          f.frame.payload?.variables?.withUserId === ada.user.id,
       );
       expect(resubscribed.length).toBeGreaterThanOrEqual(1);
       expect(resubscribed.every((f) => typeof f.frame.payload?.variables?.after === 'string')).toBe(true);

@@ -13,9 +13,10 @@ const MAY_IMPORT: Record<string, string[]> = {
   apollo: ['auth', 'shared', 'gql'],
   chat: ['apollo', 'auth', 'shared', 'gql'],
   users: ['apollo', 'auth', 'shared', 'gql'],
-  app: ['chat', 'users', 'apollo', 'auth', 'shared', 'gql'],
-  '.': ['app', 'chat', 'users', 'apollo', 'auth', 'shared', 'gql'], // main.tsx
-  test: ['app', 'chat', 'users', 'apollo', 'auth', 'shared', 'gql'],
+  inbox: ['apollo', 'auth', 'shared', 'gql'],
+  app: ['chat', 'inbox', 'users', 'apollo', 'auth', 'shared', 'gql'],
+  '.': ['app', 'chat', 'inbox', 'users', 'apollo', 'auth', 'shared', 'gql'], // main.tsx
+  test: ['app', 'chat', 'inbox', 'users', 'apollo', 'auth', 'shared', 'gql'],
 };
 
 const src = __dirname;

@@ -7,18 +7,18 @@
 // instance that overtook an earlier one, a subscription registered a moment late) and the gap is read from the
 // database first. Catch-up (`after`) is the same gap-fill, started from the cursor.
 //
-// The database work is shared per instance, not repeated per subscription: one feed runs one timer that re-checks
-// every stream's conversations with one statement (a minute apart, and ~1 s after a stream starts, covering a
-// pub/sub subscription that took effect late), and concurrent reads of the same range — every tab of a
-// conversation filling the same gap — are one query. Reads come in pages of hundreds. A read that fails because the
-// database is down never ends a subscription: the stream is re-checked shortly, and fills what it missed then.
-import { Repeater } from 'graphql-yoga';
+// The work is shared per instance, not repeated per subscription: one pub/sub listener per user (however many tabs
+// and filters), one timer that re-checks every stream's conversations with one statement (a minute apart, and ~1 s
+// after a stream starts, covering a pub/sub subscription that took effect late), and concurrent reads of the same
+// range — every tab of a conversation filling the same gap — are one query. Reads come in pages of hundreds. A
+// read that fails because the database is down never ends a subscription: the stream is re-checked shortly, and
+// fills what it missed then. A stream is a small object (an idle one holds its positions and little else).
 import type { Sql } from '../db/index.ts';
 import { statement } from '../db/sql.ts';
 import { badInput, isDatabaseUnavailable, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { NO_SUCH_USER, parseOtherUser, participantKey } from './conversation.ts';
-import { decodeMessageCursor, seqIn } from './cursor.ts';
+import { decodeMessageCursor, seqIn, type MessagePosition } from './cursor.ts';
 import type { ChatPubSub } from './events.ts';
 import { JOIN_USERS, MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './rows.ts';
 import type { ChatMessage } from './types.ts';
@@ -54,7 +54,143 @@ export const RANGE = statement(
    ORDER BY m."seq" LIMIT $4::int`,
 );
 
-type Stream = { viewerId: string; onHeads(heads: Head[]): void };
+/** Events waiting for the consumer before a catch-up pauses for it to read (backpressure). */
+const HIGH_WATER = 200;
+
+type Feed = {
+  readRange(conversationId: string, afterSeq: number, upTo: number | undefined): Promise<ChatMessage[]>;
+  checkSoon(stream: MessageStream): void;
+  remove(stream: MessageStream): void;
+  log: Logger;
+};
+
+/** One subscription: positions per conversation, a queue of deliveries, one task at a time. */
+class MessageStream implements AsyncIterableIterator<ChatMessage> {
+  /** Highest seq delivered (or known to predate the subscription) per conversation; absent = 0. */
+  private readonly delivered = new Map<string, number>();
+  private readonly queue: ChatMessage[] = [];
+  /** Events that arrived before the starting line was known. */
+  private early: ChatMessage[] | null = [];
+  private waiting: { resolve(r: IteratorResult<ChatMessage>): void; reject(e: unknown): void } | null = null;
+  private drained: (() => void) | null = null;
+  private work: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private ended = false;
+
+  constructor(
+    private readonly feed: Feed,
+    readonly viewerId: string,
+    private readonly otherId: string | null,
+  ) {}
+
+  /** The starting line: what exists now is not "added" for this stream, except after `after`. */
+  start(heads: Head[], after: MessagePosition | null) {
+    for (const h of heads) this.delivered.set(h.id, h.lastSeq);
+    if (after) {
+      this.delivered.set(after.conversationId, after.seq);
+      this.enqueue(() => this.fill(after.conversationId));
+    }
+    const early = this.early!;
+    this.early = null;
+    for (const m of early) this.received(m);
+    this.feed.checkSoon(this);
+  }
+
+  concerns(a: string, b: string) {
+    return !this.otherId || a === this.otherId || b === this.otherId;
+  }
+
+  /** A message event of the viewer's channel. */
+  received(m: ChatMessage) {
+    if (this.early) return void this.early.push(m);
+    if (!this.concerns(m.senderId, m.recipientId)) return;
+    this.enqueue(async () => {
+      const last = this.delivered.get(m.conversationId) ?? 0;
+      if (m.seq <= last) return; // already delivered (replayed, or a duplicate event)
+      if (m.seq > last + 1) await this.fill(m.conversationId, m.seq - 1);
+      await this.deliver(m);
+    });
+  }
+
+  /** Where the viewer's conversations end now (the re-check): fill what this stream lacks. */
+  heads(heads: Head[]) {
+    this.enqueue(async () => {
+      for (const h of heads) {
+        if (this.concerns(h.userLowId, h.userHighId) && h.lastSeq > (this.delivered.get(h.id) ?? 0)) {
+          await this.fill(h.id, h.lastSeq);
+        }
+      }
+    });
+  }
+
+  private enqueue(task: () => Promise<void>) {
+    this.work = this.work.then(task).catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) return this.feed.checkSoon(this); // fill the gap once it is back
+      this.feed.log.error({ err }, 'messageAdded stream failed');
+      this.fail(err);
+    });
+  }
+
+  private async fill(conversationId: string, upTo?: number) {
+    for (;;) {
+      const rows = await this.feed.readRange(conversationId, this.delivered.get(conversationId) ?? 0, upTo);
+      for (const row of rows) await this.deliver(row);
+      if (rows.length < FILL_PAGE || this.ended) return;
+    }
+  }
+
+  private async deliver(m: ChatMessage) {
+    if (this.ended || m.seq <= (this.delivered.get(m.conversationId) ?? 0)) return;
+    this.delivered.set(m.conversationId, m.seq);
+    if (this.waiting) {
+      const waiting = this.waiting;
+      this.waiting = null;
+      return waiting.resolve({ value: m, done: false });
+    }
+    this.queue.push(m);
+    if (this.queue.length >= HIGH_WATER) await new Promise<void>((resolve) => (this.drained = resolve));
+  }
+
+  private fail(err: unknown) {
+    if (this.ended) return;
+    this.failure = err;
+    this.finish();
+    this.waiting?.reject(err);
+    this.waiting = null;
+  }
+
+  private finish() {
+    this.ended = true;
+    this.feed.remove(this);
+    this.drained?.();
+  }
+
+  next(): Promise<IteratorResult<ChatMessage>> {
+    if (this.queue.length) {
+      const value = this.queue.shift()!;
+      if (this.drained && this.queue.length < HIGH_WATER / 2) {
+        this.drained();
+        this.drained = null;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<ChatMessage>> {
+    if (!this.ended) this.finish();
+    this.queue.length = 0;
+    this.waiting?.resolve({ value: undefined, done: true });
+    this.waiting = null;
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
 
 export type MessageFeed = {
   /** Validates the arguments (one statement), then streams; rejects with a GraphQL error on bad input. */
@@ -64,7 +200,32 @@ export type MessageFeed = {
 
 export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Logger }): MessageFeed {
   const { sql, log } = deps;
-  const streams = new Set<Stream>();
+  const streams = new Set<MessageStream>();
+
+  /** One pub/sub listener per user with streams here, shared by all of them. */
+  const listeners = new Map<string, { streams: Set<MessageStream>; stop(): void }>();
+  const listen = (stream: MessageStream) => {
+    let listener = listeners.get(stream.viewerId);
+    if (!listener) {
+      const source = deps.pubsub.subscribe('user:messageAdded', stream.viewerId)[Symbol.asyncIterator]();
+      const members = new Set<MessageStream>();
+      // Pulling once registers the listener: from here on nothing committed can be missed.
+      void (async () => {
+        for (let next = await source.next(); !next.done; next = await source.next()) {
+          for (const s of members) s.received(next.value);
+        }
+      })().catch((err: unknown) => log.error({ err }, 'messageAdded listener failed'));
+      listener = { streams: members, stop: () => void source.return?.() };
+      listeners.set(stream.viewerId, listener);
+    }
+    listener.streams.add(stream);
+  };
+  const unlisten = (stream: MessageStream) => {
+    const listener = listeners.get(stream.viewerId);
+    if (!listener?.streams.delete(stream) || listener.streams.size) return;
+    listeners.delete(stream.viewerId);
+    listener.stop();
+  };
 
   // Concurrent reads of one range share one query.
   const reads = new Map<string, Promise<ChatMessage[]>>();
@@ -82,8 +243,8 @@ export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Log
   };
 
   // Checks: streams asking now are checked at the tick after next (one to two CHECK_SOON_MS away), together.
-  let next = new Set<Stream>();
-  let soon = new Set<Stream>();
+  let next = new Set<MessageStream>();
+  let soon = new Set<MessageStream>();
   let tick: NodeJS.Timeout | null = null;
   const arm = () => {
     if (tick || (!next.size && !soon.size)) return;
@@ -95,16 +256,16 @@ export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Log
       arm();
     }, CHECK_SOON_MS).unref();
   };
-  const checkSoon = (stream: Stream) => {
+  const checkSoon = (stream: MessageStream) => {
     next.add(stream);
     arm();
   };
-  const check = async (batch: Iterable<Stream>) => {
+  const check = async (batch: Iterable<MessageStream>) => {
     const due = [...batch].filter((s) => streams.has(s));
     if (!due.length) return;
     try {
       const heads = await sql.query<Head>(HEADS, [[...new Set(due.map((s) => s.viewerId))]]);
-      for (const s of due) s.onHeads(heads.filter((h) => h.userLowId === s.viewerId || h.userHighId === s.viewerId));
+      for (const s of due) s.heads(heads.filter((h) => h.userLowId === s.viewerId || h.userHighId === s.viewerId));
     } catch (err) {
       if (!isDatabaseUnavailable(err)) log.error({ err }, 'messageAdded: re-check failed');
       for (const s of due) checkSoon(s);
@@ -112,84 +273,35 @@ export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Log
   };
   const every = setInterval(() => void check(streams), RESYNC_EVERY_MS).unref();
 
+  const feed: Feed = {
+    readRange,
+    checkSoon,
+    remove: (stream) => {
+      streams.delete(stream);
+      unlisten(stream);
+    },
+    log,
+  };
+
   async function subscribe(viewerId: string, args: MessageAddedArgs): Promise<AsyncIterable<ChatMessage>> {
     const otherId = args.withUserId ? parseOtherUser(viewerId, args.withUserId, 'withUserId') : null;
     if (args.after && !otherId) throw badInput('after needs withUserId: a cursor is a position in one conversation.', 'after');
     const after = args.after ? decodeMessageCursor(args.after, 'after') : null;
-    const concerns = (a: string, b: string) => !otherId || a === otherId || b === otherId;
 
-    // 1. Listen first (pulling once registers the listener), so nothing committed from here on can be missed;
-    //    events that arrive before the stream is read wait in `early`.
-    const source = deps.pubsub.subscribe('user:messageAdded', viewerId)[Symbol.asyncIterator]();
-    const early: ChatMessage[] = [];
-    let onEvent: (m: ChatMessage) => void = (m) => void early.push(m);
-    const pump = (async () => {
-      for (let next = await source.next(); !next.done; next = await source.next()) onEvent(next.value);
-    })();
-
-    // 2. Then take the starting line: what already exists is not "added" for this stream (but after `after`).
-    let heads: Head[];
+    // 1. Listen first, so nothing committed from here on can be missed (events wait until the stream starts).
+    const stream = new MessageStream(feed, viewerId, otherId);
+    listen(stream);
+    // 2. Then take the starting line.
     try {
-      heads = otherId ? await pairHead(viewerId, otherId) : await sql.query<Head>(HEADS, [[viewerId]]);
+      const heads = otherId ? await pairHead(viewerId, otherId) : await sql.query<Head>(HEADS, [[viewerId]]);
       if (after) seqIn(after, heads[0]?.id ?? null, 'after');
+      streams.add(stream);
+      stream.start(heads, after);
+      return stream;
     } catch (err) {
-      await source.return?.();
+      unlisten(stream);
       throw err;
     }
-
-    return new Repeater<ChatMessage>(async (push, stop) => {
-      /** Highest seq delivered (or known to predate the subscription) per conversation; absent = 0. */
-      const delivered = new Map<string, number>(heads.map((h) => [h.id, h.lastSeq]));
-      if (after) delivered.set(after.conversationId, after.seq);
-      const stream: Stream = { viewerId, onHeads: (hs) => enqueue(() => catchUp(hs)) };
-
-      // All work runs one task at a time, in arrival order, so deliveries never interleave.
-      let work = Promise.resolve();
-      const enqueue = (task: () => Promise<void>) => {
-        work = work.then(task).catch((err) => {
-          if (isDatabaseUnavailable(err)) return checkSoon(stream); // fill the gap once it is back
-          log.error({ err }, 'messageAdded stream failed');
-          stop(err);
-        });
-      };
-      const deliver = async (m: ChatMessage) => {
-        if (m.seq <= (delivered.get(m.conversationId) ?? 0)) return;
-        delivered.set(m.conversationId, m.seq);
-        await push(m);
-      };
-      const fill = async (conversationId: string, upTo?: number) => {
-        for (;;) {
-          const rows = await readRange(conversationId, delivered.get(conversationId) ?? 0, upTo);
-          for (const row of rows) await deliver(row);
-          if (rows.length < FILL_PAGE) return;
-        }
-      };
-      const catchUp = async (hs: Head[]) => {
-        for (const h of hs) {
-          if (concerns(h.userLowId, h.userHighId) && h.lastSeq > (delivered.get(h.id) ?? 0)) await fill(h.id, h.lastSeq);
-        }
-      };
-      const received = (m: ChatMessage) => {
-        if (!concerns(m.senderId, m.recipientId)) return;
-        enqueue(async () => {
-          const last = delivered.get(m.conversationId) ?? 0;
-          if (m.seq <= last) return; // already delivered (replayed, or a duplicate event)
-          if (m.seq > last + 1) await fill(m.conversationId, m.seq - 1);
-          await deliver(m);
-        });
-      };
-
-      if (after) enqueue(() => fill(after.conversationId));
-      early.splice(0).forEach(received);
-      onEvent = received;
-      streams.add(stream);
-      checkSoon(stream);
-
-      await stop;
-      streams.delete(stream);
-      await source.return?.();
-      await pump.catch(() => {});
-    });
   }
 
   async function pairHead(viewerId: string, otherId: string): Promise<Head[]> {
@@ -204,8 +316,9 @@ export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Log
     close: () => {
       clearInterval(every);
       if (tick) clearTimeout(tick);
-      streams.clear();
+      for (const s of [...streams]) void s.return();
+      for (const listener of listeners.values()) listener.stop();
+      listeners.clear();
     },
   };
 }
-

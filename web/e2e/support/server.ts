@@ -44,8 +44,11 @@ export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningS
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    // Every person in a story signs up from 127.0.0.1; the other limits stay as users get them.
+    // Every person in a story signs up from 127.0.0.1, and stories seed conversations through the API at full
+    // speed: those limits are raised; the log-in limit stays as users get it.
     SIGNUPS_PER_IP: '1000',
+    SENDS_PER_SECOND: '1000',
+    SEND_BURST: '10000',
   };
   // Always the embedded database, whatever the calling shell has configured.
   delete env.DATABASE_URL;

@@ -1,11 +1,31 @@
-import { InMemoryCache } from '@apollo/client/cache';
-import { relayConnectionPolicy } from './connectionMerge';
+import { InMemoryCache, type FieldPolicy } from '@apollo/client/cache';
+import { forwardConnectionPolicy, relayConnectionPolicy, type CachedConnection } from './connectionMerge';
 
 const CHAT_HISTORY_KEY_ARGS = ['withUserId'];
 
 export function chatHistoryStoreFieldName(withUserId: string): string {
   // Matches how InMemoryCache names a field stored under keyArgs ['withUserId'].
   return `chatHistory:${JSON.stringify({ withUserId })}`;
+}
+
+/**
+ * The inbox (`conversations`): one list whatever the page arguments, pages
+ * merged (apollo/connectionMerge.ts), read most recent activity first — so a
+ * conversation moves to the top as soon as a conversationUpdated event writes
+ * its new lastActivityAt into `Conversation:<id>`, and one added to the list
+ * (inbox/inboxCache.ts) lands in its place.
+ */
+function inboxPolicy(): FieldPolicy<CachedConnection> {
+  return {
+    ...forwardConnectionPolicy(),
+    read(existing, { readField }) {
+      if (!existing) return existing;
+      const at = (edge: CachedConnection['edges'][number]) => readField<string>('lastActivityAt', edge.node) ?? '';
+      // ISO-8601 UTC strings of one format order as text; the sort is stable for ties.
+      const edges = [...existing.edges].sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0));
+      return { ...existing, edges };
+    },
+  };
 }
 
 export function createCache() {
@@ -17,6 +37,7 @@ export function createCache() {
           chatHistory: relayConnectionPolicy(CHAT_HISTORY_KEY_ARGS),
           // Search results are per search term; paging is not used by the UI yet.
           users: { keyArgs: ['search'] },
+          conversations: inboxPolicy(),
         },
       },
       Message: {
@@ -33,6 +54,11 @@ export function createCache() {
       MessageEdge: { keyFields: false },
       UserConnection: { keyFields: false },
       UserEdge: { keyFields: false },
+      // Conversation is normalised by id (the default): every event about it updates it in place.
+      ConversationConnection: { keyFields: false },
+      ConversationEdge: { keyFields: false },
+      ReadReceipt: { keyFields: false },
+      TypingEvent: { keyFields: false },
       PageInfo: { keyFields: false },
       MarkReadPayload: { keyFields: false },
       AuthPayload: { keyFields: false },

@@ -127,3 +127,28 @@ export function relayConnectionPolicy(keyArgs: string[]): FieldPolicy<CachedConn
     },
   };
 }
+
+/**
+ * Forward paging (`first`/`after`) of a list that is state, not a log (the
+ * inbox): a page without `after` (first load, refetch after a reconnect) is the
+ * list as it is now and replaces what is held; an `after` page is appended, an
+ * item already held keeping its place. One cache entry whatever the arguments.
+ */
+export function forwardConnectionPolicy(): FieldPolicy<CachedConnection> {
+  return {
+    keyArgs: false,
+    merge(existing, incoming, { args }) {
+      if (!existing || !(args as PageArgs | null)?.after) return incoming;
+      const pageInfo = incoming.pageInfo ?? existing.pageInfo;
+      return {
+        ...existing,
+        edges: dedupeEdges(existing.edges, incoming.edges),
+        pageInfo: {
+          ...existing.pageInfo,
+          hasNextPage: pageInfo.hasNextPage,
+          endCursor: pageInfo.endCursor ?? existing.pageInfo.endCursor,
+        },
+      };
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { ApolloLink } from '@apollo/client/link';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
 import { MockedProvider } from '@apollo/client/testing/react';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { GraphQLError } from 'graphql';
 import { createCache } from '../apollo/cache';
@@ -12,9 +12,15 @@ import { MeQuery, SessionProvider } from '../auth/session';
 import { tokenStore } from '../auth/tokenStore';
 import { outboxFor, outboxStorageKey } from '../chat/outbox';
 import { SendMessageMutation } from '../chat/outboxSender';
-import { ALICE, BOB, CAROL } from '../test/fixtures';
+import { INBOX_PAGE_SIZE, InboxQuery } from '../inbox/useInbox';
+import { ALICE, BOB, CAROL, inbox, inboxConversation } from '../test/fixtures';
 import { SearchUsersQuery } from '../users/UserSearch';
 import { App } from './App';
+
+const inboxMock = (data: ReturnType<typeof inbox>) => ({
+  request: { query: InboxQuery, variables: { first: INBOX_PAGE_SIZE } },
+  result: { data },
+});
 
 function renderApp(mocks: MockLink.MockedResponse[]) {
   const operations = new MockLink(mocks);
@@ -49,6 +55,12 @@ it('sends an expired/invalid token back to the login screen, then logs in', asyn
       request: { query: LogInMutation, variables: { username: 'alice', password: 'hunter2hunter2' } },
       result: { data: { logIn: { __typename: 'AuthPayload', token: 'fresh-token', user: ALICE } } },
     },
+    inboxMock(
+      inbox([
+        inboxConversation(BOB, { id: 'm2', content: 'Lunch?', from: BOB, at: '2026-11-25T10:00:00.000Z' }, 2),
+        inboxConversation(CAROL, { id: 'm1', content: 'See you', from: ALICE, at: '2026-11-24T10:00:00.000Z' }),
+      ]),
+    ),
     {
       request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
       result: {
@@ -74,7 +86,17 @@ it('sends an expired/invalid token back to the login screen, then logs in', asyn
   expect(await screen.findByRole('button', { name: 'Log out' })).toBeInTheDocument();
   expect(tokenStore.get()).toBe('fresh-token');
   expect(window.localStorage.getItem('parley.token')).toBe('fresh-token');
-  // The viewer is not offered as someone to talk to.
+  // Home is the inbox, most recent first, with the unread total in the title.
+  const conversations = await screen.findByRole('list', { name: 'Conversations' });
+  const rows = within(conversations).getAllByRole('button');
+  // Each row is named first by who it is with, as shown.
+  expect(rows[0]).toBe(within(conversations).getByRole('button', { name: /^Bob Baker\b.*Lunch\?.*2 unread$/ }));
+  expect(rows[1]).toBe(within(conversations).getByRole('button', { name: /^Carol Chen\b.*You: See you$/ }));
+  expect(within(rows[0]!).getByRole('img', { name: '2 unread' })).toHaveTextContent('2');
+  expect(document.title).toBe('(2) parley');
+
+  // Finding someone new is a tab away; the viewer is not offered as someone to talk to.
+  await user.click(screen.getByRole('tab', { name: 'Find people' }));
   expect(await screen.findByRole('button', { name: 'Open conversation with Bob Baker' })).toBeInTheDocument();
   expect(screen.queryByRole('button', { name: 'Open conversation with Alice Archer' })).not.toBeInTheDocument();
 });
@@ -122,16 +144,14 @@ it('opens the chat with the saved viewer when the server cannot be reached after
 
   renderApp([
     { request: { query: MeQuery }, error: new TypeError('Failed to fetch') },
-    {
-      request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
-      error: new TypeError('Failed to fetch'),
-    },
+    { request: { query: InboxQuery, variables: { first: INBOX_PAGE_SIZE } }, error: new TypeError('Failed to fetch') },
     // The outbox is delivered at start (and fails: offline).
     { request: { query: SendMessageMutation, variables: () => true }, error: new TypeError('Failed to fetch') },
   ]);
 
   expect(await screen.findByText('Alice Archer')).toBeInTheDocument();
   expect(screen.queryByText(/Could not reach parley/)).not.toBeInTheDocument();
+  expect(await screen.findByText(/Could not load your conversations/)).toBeInTheDocument();
 
   await userEvent.setup().click(screen.getByRole('button', { name: 'Log out' }));
   expect(await screen.findByRole('button', { name: 'Log in' })).toBeInTheDocument();
@@ -152,10 +172,7 @@ it('follows another tab: logging out there logs out here, and logging in there s
   window.localStorage.setItem('parley.token', 'good-token');
   window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
   tokenStore.reload();
-  const people = {
-    request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
-    result: { data: { users: { __typename: 'UserConnection', edges: [] } } },
-  };
+  const people = inboxMock(inbox([])); // each session's inbox: empty
   renderApp([
     { request: { query: MeQuery }, result: { data: { me: ALICE } } },
     people,

@@ -1,3 +1,4 @@
+import { useCallback, useId, useState } from 'react';
 import { useSession, useViewer } from '../auth/session';
 import { ConnectionBadge } from '../chat/ConnectionBadge';
 import { ConversationView } from '../chat/ConversationView';
@@ -5,19 +6,36 @@ import { outboxFor } from '../chat/outbox';
 import { peerNames } from '../chat/peerNames';
 import { useMessageAddedSubscription } from '../chat/useMessageAddedSubscription';
 import { useOutboxDelivery } from '../chat/useOutboxDelivery';
+import { Inbox } from '../inbox/Inbox';
+import { NotificationToggle } from '../inbox/NotificationToggle';
+import { useUnreadTitle } from '../inbox/unreadTotal';
+import { useConversationUpdates } from '../inbox/useConversationUpdates';
 import { Avatar } from '../shared/Avatar';
 import { UserSearch } from '../users/UserSearch';
 import { useRoute } from './useRoute';
 
+type Panel = 'chats' | 'people';
+
 /**
- * Signed-in layout: people on the left, the open conversation on the right.
- * On a phone only one of the two is shown (the CSS switches on `data-view`).
+ * Signed-in layout: the inbox on the left (or people search, to start a new
+ * conversation), the open conversation on the right. On a phone only one of
+ * the two is shown (the CSS switches on `data-view`).
  */
 export function ChatShell() {
   const viewer = useViewer();
   const { signOut } = useSession();
   const [route, navigate] = useRoute();
   const peerId = route.name === 'chat' ? route.peerId : undefined;
+  const [panel, setPanel] = useState<Panel>('chats');
+  const ids = useId();
+
+  const open = useCallback(
+    (id: string) => {
+      setPanel('chats'); // home is the inbox
+      navigate({ name: 'chat', peerId: id });
+    },
+    [navigate],
+  );
 
   // Every live message involving the viewer lands in its conversation, so the
   // ones not open are current when opened. The open conversation also has its
@@ -25,6 +43,9 @@ export function ChatShell() {
   useMessageAddedSubscription(viewer.id);
   // Unacknowledged sends of any conversation keep being delivered.
   useOutboxDelivery(viewer.id);
+  // The inbox follows every conversation, whichever is open; the total is in the tab's title.
+  useConversationUpdates(viewer.id, { onOpen: open });
+  const unread = useUnreadTitle();
 
   const logOut = () => {
     // Unsent messages and remembered names belong to this user's session on this device.
@@ -33,14 +54,37 @@ export function ChatShell() {
     signOut();
   };
 
+  const tab = (name: Panel, label: string, count?: number) => (
+    <button
+      type="button"
+      role="tab"
+      id={`${ids}-${name}-tab`}
+      aria-selected={panel === name}
+      aria-controls={`${ids}-panel`}
+      className="tabs__tab"
+      onClick={() => setPanel(name)}
+    >
+      {label}
+      {count ? (
+        <span className="tabs__count">
+          <span aria-hidden="true">{count > 99 ? '99+' : count}</span>
+          <span className="visually-hidden"> ({count} unread)</span>
+        </span>
+      ) : null}
+    </button>
+  );
+
   return (
-    <div className="shell" data-view={peerId ? 'conversation' : 'people'}>
-      <aside className="sidebar" aria-label="People">
+    <div className="shell" data-view={peerId ? 'conversation' : 'inbox'}>
+      <aside className="sidebar" aria-label="Inbox">
         <header className="sidebar__header">
           <div className="brand brand--small">
             <span className="brand__mark" aria-hidden="true" /> parley
           </div>
-          <ConnectionBadge className="sidebar__connection" />
+          <div className="sidebar__tools">
+            <NotificationToggle />
+            <ConnectionBadge className="sidebar__connection" />
+          </div>
         </header>
         <div className="me">
           <Avatar name={viewer.displayName} size={36} />
@@ -52,11 +96,17 @@ export function ChatShell() {
             Log out
           </button>
         </div>
-        <UserSearch
-          viewerId={viewer.id}
-          activePeerId={peerId}
-          onOpen={(id) => navigate({ name: 'chat', peerId: id })}
-        />
+        <div className="tabs sidebar__tabs" role="tablist" aria-label="Show">
+          {tab('chats', 'Chats', unread)}
+          {tab('people', 'Find people')}
+        </div>
+        <div className="sidebar__panel" role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-${panel}-tab`}>
+          {panel === 'chats' ? (
+            <Inbox viewerId={viewer.id} activePeerId={peerId} onOpen={open} onFindPeople={() => setPanel('people')} />
+          ) : (
+            <UserSearch viewerId={viewer.id} activePeerId={peerId} onOpen={open} autoFocus />
+          )}
+        </div>
       </aside>
       <main className="main">
         {peerId ? (
@@ -66,7 +116,7 @@ export function ChatShell() {
           <div className="placeholder">
             <div className="placeholder__art" aria-hidden="true" />
             <h2>Pick someone to talk to</h2>
-            <p className="muted">Search for people on the left and open a conversation.</p>
+            <p className="muted">Open a conversation on the left, or find people to start a new one.</p>
           </div>
         )}
       </main>

@@ -29,7 +29,7 @@ function usePeer(peerId: string): Partial<PeerName> | undefined {
   return known ?? peerNames.get(peerId);
 }
 
-export function ConversationHeader(props: { peerId: string; onBack(): void }) {
+export function ConversationHeader(props: { peerId: string; onBack(): void; typing?: boolean }) {
   const data = usePeer(props.peerId);
   const name = data?.displayName ?? data?.username ?? 'Conversation';
 
@@ -39,7 +39,7 @@ export function ConversationHeader(props: { peerId: string; onBack(): void }) {
         type="button"
         className="icon-button conversation__back"
         onClick={props.onBack}
-        aria-label="Back to people"
+        aria-label="Back to conversations"
       >
         <svg
           width="22"
@@ -58,7 +58,11 @@ export function ConversationHeader(props: { peerId: string; onBack(): void }) {
       <Avatar name={name} size={36} />
       <div className="conversation__title">
         <h2>{name}</h2>
-        {data?.username && <span className="muted">@{data.username}</span>}
+        {/* Always present, so that assistive technology announces "typing…" when it appears. */}
+        <span className="conversation__status" aria-live="polite">
+          {props.typing && <span className="typing">typing…</span>}
+        </span>
+        {!props.typing && data?.username && <span className="muted">@{data.username}</span>}
       </div>
       <ConnectionBadge className="conversation__connection" />
     </header>

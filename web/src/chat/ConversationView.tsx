@@ -10,7 +10,10 @@ import { MessageList } from './MessageList';
 import { useResumeCursor } from './resumeCursor';
 import { useMarkRead } from './useMarkRead';
 import { useMessageAddedSubscription } from './useMessageAddedSubscription';
+import { usePeerTyping } from './usePeerTyping';
+import { useReadReceipts } from './useReadReceipts';
 import { useSendMessage } from './useSendMessage';
+import { useTypingSender } from './useTypingSender';
 
 /** Everything the open conversation needs from a message; also selected by
  *  sendMessage and messageAdded so their results complete the cached page. */
@@ -72,6 +75,10 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   const pageInfo = data?.chatHistory.pageInfo;
 
   useMarkRead(peerId, messages);
+  // ✓✓ on the viewer's messages up to the peer's read position, live.
+  const peerLastRead = useReadReceipts(peerId);
+  const peerTyping = usePeerTyping(peerId);
+  const reportTyping = useTypingSender(peerId);
 
   // Live messages of this conversation, resuming after the newest message we
   // hold with nothing missing before it: the server replays everything after
@@ -124,6 +131,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         viewerId={viewer.id}
         messages={messages}
         outbox={outbox}
+        peerLastRead={peerLastRead}
         onRetry={retry}
         onDiscard={discard}
         onSettled={settle}
@@ -137,7 +145,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
 
   return (
     <section className="conversation" aria-label={`Conversation with ${peerName}`}>
-      <ConversationHeader peerId={peerId} onBack={props.onBack} />
+      <ConversationHeader peerId={peerId} onBack={props.onBack} typing={peerTyping} />
       {error && (data || outbox.length > 0) && (
         <p className="banner banner--error" role="alert">
           {data
@@ -150,7 +158,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         </p>
       )}
       <div className="conversation__body">{body}</div>
-      <MessageComposer onSend={send} peerName={peerName} />
+      <MessageComposer onSend={send} peerName={peerName} onTyping={reportTyping} />
     </section>
   );
 }

@@ -21,8 +21,8 @@ const STATUS_TEXT: Record<DeliveryStatus, string> = {
 };
 
 /** Status of a message the server has stored (outbox entries bring their own). */
-function deliveryStatus(message: { readAt: string | null }): DeliveryStatus {
-  return message.readAt ? 'read' : 'sent';
+function deliveryStatus(message: { readAt: string | null }, read: boolean): DeliveryStatus {
+  return message.readAt || read ? 'read' : 'sent';
 }
 
 interface UnsentState {
@@ -38,12 +38,18 @@ interface UnsentState {
 export function MessageBubble(props: {
   message: FragmentType<typeof MessageBubble_message>;
   mine: boolean;
+  /** The peer has read it (their read position is at or past it), whatever its cached readAt says. */
+  read?: boolean;
   /** For a message still in the outbox: its state and actions. */
   unsent?: UnsentState;
 }) {
   const message = getFragmentData(MessageBubble_message, props.message);
   const { unsent } = props;
-  const status: DeliveryStatus | null = unsent ? unsent.status : props.mine ? deliveryStatus(message) : null;
+  const status: DeliveryStatus | null = unsent
+    ? unsent.status
+    : props.mine
+      ? deliveryStatus(message, props.read ?? false)
+      : null;
   const statusText = status ? (unsent?.label ?? STATUS_TEXT[status]) : '';
   const time = new Date(message.createdAt);
 

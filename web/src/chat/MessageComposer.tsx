@@ -1,7 +1,15 @@
 import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 
-/** Enter sends, Shift+Enter inserts a newline; whitespace-only input cannot be sent. */
-export function MessageComposer(props: { onSend(content: string): boolean; peerName: string }) {
+/**
+ * Enter sends, Shift+Enter inserts a newline; whitespace-only input cannot be
+ * sent. `onTyping(true)` on every edit that leaves text, `onTyping(false)` when
+ * the draft is emptied, sent, or the composer loses focus.
+ */
+export function MessageComposer(props: {
+  onSend(content: string): boolean;
+  peerName: string;
+  onTyping?(typing: boolean): void;
+}) {
   const [draft, setDraft] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
   const id = useId();
@@ -17,7 +25,10 @@ export function MessageComposer(props: { onSend(content: string): boolean; peerN
 
   function submit() {
     if (empty) return;
-    if (props.onSend(draft)) setDraft('');
+    if (props.onSend(draft)) {
+      setDraft('');
+      props.onTyping?.(false);
+    }
     ref.current?.focus();
   }
 
@@ -45,7 +56,11 @@ export function MessageComposer(props: { onSend(content: string): boolean; peerN
         rows={1}
         value={draft}
         placeholder={`Message ${props.peerName}`}
-        onChange={(e) => setDraft(e.target.value)}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          props.onTyping?.(e.target.value.trim().length > 0);
+        }}
+        onBlur={() => props.onTyping?.(false)}
         onKeyDown={onKeyDown}
         enterKeyHint="send"
       />

@@ -5,6 +5,7 @@ import { MessageBubble } from './MessageBubble';
 import { OlderMessagesStatus } from './OlderMessagesStatus';
 import type { OutboxEntry } from './outbox';
 import { OutboxBubble } from './OutboxBubble';
+import { readThrough, type PeerLastRead } from './useReadReceipts';
 import { useScrollAnchor } from './useScrollAnchor';
 import { useVisibleOutbox } from './visibleOutbox';
 
@@ -25,6 +26,8 @@ interface MessageListProps {
   messages: FragmentType<typeof MessageList_message>[];
   /** This conversation's outbox: shown after the stored messages until acknowledged. */
   outbox: OutboxEntry[];
+  /** How far the peer has read: the viewer's messages up to it show ✓✓. */
+  peerLastRead?: PeerLastRead | null;
   onRetry(clientMessageId: string): void;
   onDiscard(clientMessageId: string): void;
   /** Acknowledged outbox entries whose stored message is now on screen. */
@@ -50,6 +53,7 @@ export function MessageList(props: MessageListProps) {
   });
 
   const days = messages.map((m) => dayLabel(m.createdAt));
+  const readUpTo = readThrough(messages, props.peerLastRead);
   return (
     <div className="transcript">
       <div
@@ -78,7 +82,7 @@ export function MessageList(props: MessageListProps) {
                     <span>{day}</span>
                   </li>
                 )}
-                <MessageBubble message={m} mine={m.sender.id === props.viewerId} />
+                <MessageBubble message={m} mine={m.sender.id === props.viewerId} read={i <= readUpTo} />
               </Fragment>
             );
           })}

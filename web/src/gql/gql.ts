@@ -25,6 +25,15 @@ type Documents = {
     "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      clientMessageId\n      ...ConversationView_message\n    }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n": typeof types.MarkReadDocument,
     "\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      cursor\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": typeof types.MessageAddedDocument,
+    "\n  subscription ConversationTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n": typeof types.ConversationTypingDocument,
+    "\n  query ConversationRead($withUserId: ID!) {\n    conversation(withUserId: $withUserId) {\n      id\n      peerLastRead {\n        id\n        createdAt\n      }\n    }\n  }\n": typeof types.ConversationReadDocument,
+    "\n  subscription ConversationMessagesRead($withUserId: ID!) {\n    messagesRead(withUserId: $withUserId) {\n      conversation {\n        id\n        peerLastRead {\n          id\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.ConversationMessagesReadDocument,
+    "\n  mutation SetTyping($withUserId: ID!, $typing: Boolean!) {\n    setTyping(withUserId: $withUserId, typing: $typing)\n  }\n": typeof types.SetTypingDocument,
+    "\n  fragment InboxRow_conversation on Conversation {\n    id\n    unreadCount\n    lastActivityAt\n    peer {\n      id\n      username\n      displayName\n    }\n    lastMessage {\n      id\n      content\n      createdAt\n      sender {\n        id\n      }\n    }\n  }\n": typeof types.InboxRow_ConversationFragmentDoc,
+    "\n  query UnreadCount {\n    unreadCount\n  }\n": typeof types.UnreadCountDocument,
+    "\n  subscription ConversationUpdated {\n    conversationUpdated {\n      id\n      unreadCount\n      lastActivityAt\n      peer {\n        id\n        displayName\n      }\n      lastMessage {\n        id\n        content\n        sender {\n          id\n        }\n      }\n      ...InboxRow_conversation\n    }\n  }\n": typeof types.ConversationUpdatedDocument,
+    "\n  query Inbox($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InboxRow_conversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    unreadCount\n  }\n": typeof types.InboxDocument,
+    "\n  subscription InboxTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n": typeof types.InboxTypingDocument,
     "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n": typeof types.UserListItem_UserFragmentDoc,
     "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n": typeof types.SearchUsersDocument,
 };
@@ -40,6 +49,15 @@ const documents: Documents = {
     "\n  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      clientMessageId\n      ...ConversationView_message\n    }\n  }\n": types.SendMessageDocument,
     "\n  mutation MarkRead($senderId: ID!, $upToMessageId: ID) {\n    markRead(senderId: $senderId, upToMessageId: $upToMessageId) {\n      count\n      readAt\n    }\n  }\n": types.MarkReadDocument,
     "\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      cursor\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n": types.MessageAddedDocument,
+    "\n  subscription ConversationTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n": types.ConversationTypingDocument,
+    "\n  query ConversationRead($withUserId: ID!) {\n    conversation(withUserId: $withUserId) {\n      id\n      peerLastRead {\n        id\n        createdAt\n      }\n    }\n  }\n": types.ConversationReadDocument,
+    "\n  subscription ConversationMessagesRead($withUserId: ID!) {\n    messagesRead(withUserId: $withUserId) {\n      conversation {\n        id\n        peerLastRead {\n          id\n          createdAt\n        }\n      }\n    }\n  }\n": types.ConversationMessagesReadDocument,
+    "\n  mutation SetTyping($withUserId: ID!, $typing: Boolean!) {\n    setTyping(withUserId: $withUserId, typing: $typing)\n  }\n": types.SetTypingDocument,
+    "\n  fragment InboxRow_conversation on Conversation {\n    id\n    unreadCount\n    lastActivityAt\n    peer {\n      id\n      username\n      displayName\n    }\n    lastMessage {\n      id\n      content\n      createdAt\n      sender {\n        id\n      }\n    }\n  }\n": types.InboxRow_ConversationFragmentDoc,
+    "\n  query UnreadCount {\n    unreadCount\n  }\n": types.UnreadCountDocument,
+    "\n  subscription ConversationUpdated {\n    conversationUpdated {\n      id\n      unreadCount\n      lastActivityAt\n      peer {\n        id\n        displayName\n      }\n      lastMessage {\n        id\n        content\n        sender {\n          id\n        }\n      }\n      ...InboxRow_conversation\n    }\n  }\n": types.ConversationUpdatedDocument,
+    "\n  query Inbox($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InboxRow_conversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    unreadCount\n  }\n": types.InboxDocument,
+    "\n  subscription InboxTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n": types.InboxTypingDocument,
     "\n  fragment UserListItem_user on User {\n    id\n    username\n    displayName\n  }\n": types.UserListItem_UserFragmentDoc,
     "\n  query SearchUsers($search: String, $first: Int) {\n    users(search: $search, first: $first) {\n      edges {\n        cursor\n        node {\n          id\n          ...UserListItem_user\n        }\n      }\n    }\n  }\n": types.SearchUsersDocument,
 };
@@ -102,6 +120,42 @@ export function graphql(source: "\n  mutation MarkRead($senderId: ID!, $upToMess
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      cursor\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($withUserId: ID, $after: String) {\n    messageAdded(withUserId: $withUserId, after: $after) {\n      id\n      clientMessageId\n      cursor\n      sender {\n        id\n      }\n      recipient {\n        id\n      }\n      ...ConversationView_message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConversationTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n"): (typeof documents)["\n  subscription ConversationTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConversationRead($withUserId: ID!) {\n    conversation(withUserId: $withUserId) {\n      id\n      peerLastRead {\n        id\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConversationRead($withUserId: ID!) {\n    conversation(withUserId: $withUserId) {\n      id\n      peerLastRead {\n        id\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConversationMessagesRead($withUserId: ID!) {\n    messagesRead(withUserId: $withUserId) {\n      conversation {\n        id\n        peerLastRead {\n          id\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ConversationMessagesRead($withUserId: ID!) {\n    messagesRead(withUserId: $withUserId) {\n      conversation {\n        id\n        peerLastRead {\n          id\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetTyping($withUserId: ID!, $typing: Boolean!) {\n    setTyping(withUserId: $withUserId, typing: $typing)\n  }\n"): (typeof documents)["\n  mutation SetTyping($withUserId: ID!, $typing: Boolean!) {\n    setTyping(withUserId: $withUserId, typing: $typing)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment InboxRow_conversation on Conversation {\n    id\n    unreadCount\n    lastActivityAt\n    peer {\n      id\n      username\n      displayName\n    }\n    lastMessage {\n      id\n      content\n      createdAt\n      sender {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment InboxRow_conversation on Conversation {\n    id\n    unreadCount\n    lastActivityAt\n    peer {\n      id\n      username\n      displayName\n    }\n    lastMessage {\n      id\n      content\n      createdAt\n      sender {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnreadCount {\n    unreadCount\n  }\n"): (typeof documents)["\n  query UnreadCount {\n    unreadCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConversationUpdated {\n    conversationUpdated {\n      id\n      unreadCount\n      lastActivityAt\n      peer {\n        id\n        displayName\n      }\n      lastMessage {\n        id\n        content\n        sender {\n          id\n        }\n      }\n      ...InboxRow_conversation\n    }\n  }\n"): (typeof documents)["\n  subscription ConversationUpdated {\n    conversationUpdated {\n      id\n      unreadCount\n      lastActivityAt\n      peer {\n        id\n        displayName\n      }\n      lastMessage {\n        id\n        content\n        sender {\n          id\n        }\n      }\n      ...InboxRow_conversation\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Inbox($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InboxRow_conversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    unreadCount\n  }\n"): (typeof documents)["\n  query Inbox($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InboxRow_conversation\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    unreadCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InboxTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n"): (typeof documents)["\n  subscription InboxTyping($withUserId: ID!) {\n    typing(withUserId: $withUserId) {\n      typing\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -46,3 +46,45 @@ export function connection(
     },
   };
 }
+
+/** One conversation of the inbox as `conversations` and `conversationUpdated` return it. */
+export function inboxConversation(
+  peer: Person,
+  last: { id: string; content: string; from: Person; at: string },
+  unreadCount = 0,
+) {
+  return {
+    __typename: 'Conversation' as const,
+    id: `conv-${peer.id}`,
+    unreadCount,
+    lastActivityAt: last.at,
+    peer: { ...peer },
+    lastMessage: {
+      __typename: 'Message' as const,
+      id: last.id,
+      content: last.content,
+      createdAt: last.at,
+      sender: { __typename: 'User' as const, id: last.from.id },
+    },
+  };
+}
+
+/** The inbox query's answer. */
+export function inbox(
+  conversations: ReturnType<typeof inboxConversation>[],
+  unreadCount = conversations.reduce((sum, c) => sum + c.unreadCount, 0),
+  pageInfo: Partial<{ hasNextPage: boolean; endCursor: string | null }> = {},
+) {
+  return {
+    conversations: {
+      __typename: 'ConversationConnection' as const,
+      edges: conversations.map((node) => ({ __typename: 'ConversationEdge' as const, cursor: `c-${node.id}`, node })),
+      pageInfo: {
+        __typename: 'PageInfo' as const,
+        hasNextPage: pageInfo.hasNextPage ?? false,
+        endCursor: pageInfo.endCursor ?? (conversations.length ? `c-${conversations.at(-1)!.id}` : null),
+      },
+    },
+    unreadCount,
+  };
+}

@@ -31,7 +31,13 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** Find people by name or username and open a conversation with them. */
-export function UserSearch(props: { viewerId: string; activePeerId?: string; onOpen(userId: string): void }) {
+export function UserSearch(props: {
+  viewerId: string;
+  activePeerId?: string;
+  onOpen(userId: string): void;
+  /** Focus the search field when shown (opened on purpose to find someone). */
+  autoFocus?: boolean;
+}) {
   const [input, setInput] = useState('');
   const search = useDeferredValue(useDebounced(input.trim(), 250));
   const inputId = useId();
@@ -66,6 +72,7 @@ export function UserSearch(props: { viewerId: string; activePeerId?: string; onO
           type="search"
           placeholder="Search people…"
           autoComplete="off"
+          autoFocus={props.autoFocus}
           value={input}
           onChange={(e) => setInput(e.target.value)}
         />
