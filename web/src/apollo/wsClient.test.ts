@@ -104,3 +104,21 @@ it('drops the token (back to login) and stops retrying when the server closes wi
   stop();
   await client.dispose();
 });
+
+it('keeps the token and reconnects when the server closes with 1013 (database unavailable: try again later)', async () => {
+  tokenStore.set('token-1');
+  const client = createWsClient('ws://parley.test/graphql', FakeSocket);
+  const unsubscribe = subscribe(client);
+
+  await until('connection_init', () => !!FakeSocket.instances[0]?.init);
+  FakeSocket.instances[0]!.close(1013, 'The token cannot be checked right now: try again later');
+
+  await until('second connection_init', () => !!FakeSocket.instances[1]?.init);
+  expect(FakeSocket.instances[1]!.init!.payload).toEqual({ authorization: 'Bearer token-1' });
+  expect(tokenStore.get()).toBe('token-1');
+  FakeSocket.instances[1]!.ack();
+  await until('connected', () => connectionStatus.get() === 'connected');
+
+  unsubscribe();
+  await client.dispose();
+});

@@ -10,6 +10,7 @@ import { createErrorLink } from '../apollo/errorLink';
 import { LogInMutation } from '../auth/LoginPage';
 import { MeQuery, SessionProvider } from '../auth/session';
 import { tokenStore } from '../auth/tokenStore';
+import { LogOutMutation } from '../auth/useLogOut';
 import { outboxFor, outboxStorageKey } from '../chat/outbox';
 import { SendMessageMutation } from '../chat/outboxSender';
 import { INBOX_PAGE_SIZE, InboxQuery } from '../inbox/useInbox';
@@ -147,6 +148,8 @@ it('opens the chat with the saved viewer when the server cannot be reached after
     { request: { query: InboxQuery, variables: { first: INBOX_PAGE_SIZE } }, error: new TypeError('Failed to fetch') },
     // The outbox is delivered at start (and fails: offline).
     { request: { query: SendMessageMutation, variables: () => true }, error: new TypeError('Failed to fetch') },
+    // Log out cannot end the session on the server either: it signs out here all the same.
+    { request: { query: LogOutMutation }, error: new TypeError('Failed to fetch') },
   ]);
 
   expect(await screen.findByText('Alice Archer')).toBeInTheDocument();

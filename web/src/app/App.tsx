@@ -1,9 +1,12 @@
 import { LoginPage } from '../auth/LoginPage';
 import { useSession } from '../auth/session';
+import { useLogOut } from '../auth/useLogOut';
 import { ChatShell } from './ChatShell';
 
 export function App() {
-  const { state, signOut } = useSession();
+  const { state } = useSession();
+  // Ends the session on the server too when it answers; signs out here regardless.
+  const { logOut, busy } = useLogOut();
   switch (state.status) {
     case 'anonymous':
       return <LoginPage />;
@@ -21,8 +24,13 @@ export function App() {
             <button type="button" className="button button--primary" onClick={state.retry}>
               Try again
             </button>
-            <button type="button" className="button button--ghost" onClick={signOut}>
-              Log out
+            <button
+              type="button"
+              className="button button--ghost"
+              onClick={() => void logOut()}
+              disabled={busy !== null}
+            >
+              {busy ? 'Logging out…' : 'Log out'}
             </button>
           </div>
         </div>

@@ -1,5 +1,6 @@
-import { useCallback, useId, useState } from 'react';
-import { useSession, useViewer } from '../auth/session';
+import { useCallback, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useViewer } from '../auth/session';
+import { useLogOut } from '../auth/useLogOut';
 import { ConnectionBadge } from '../chat/ConnectionBadge';
 import { ConversationView } from '../chat/ConversationView';
 import { outboxFor } from '../chat/outbox';
@@ -23,7 +24,6 @@ type Panel = 'chats' | 'people';
  */
 export function ChatShell() {
   const viewer = useViewer();
-  const { signOut } = useSession();
   const [route, navigate] = useRoute();
   const peerId = route.name === 'chat' ? route.peerId : undefined;
   const [panel, setPanel] = useState<Panel>('chats');
@@ -47,11 +47,18 @@ export function ChatShell() {
   useConversationUpdates(viewer.id, { onOpen: open });
   const unread = useUnreadTitle();
 
-  const logOut = () => {
-    // Unsent messages and remembered names belong to this user's session on this device.
+  // Unsent messages and remembered names belong to this user's session on this device.
+  const forget = useCallback(() => {
     outboxFor(viewer.id).clear();
     peerNames.clear();
-    signOut();
+  }, [viewer.id]);
+  const session = useLogOut(forget);
+  const [sessionOptions, setSessionOptions] = useState(false);
+  const sessionToggle = useRef<HTMLButtonElement>(null);
+  const closeSessionOptions = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    setSessionOptions(false);
+    sessionToggle.current?.focus();
   };
 
   const tab = (name: Panel, label: string, count?: number) => (
@@ -92,9 +99,56 @@ export function ChatShell() {
             <span className="me__name">{viewer.displayName}</span>
             <span className="muted">@{viewer.username}</span>
           </div>
-          <button type="button" className="button button--ghost" onClick={logOut}>
-            Log out
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => void session.logOut()}
+            disabled={session.busy !== null}
+          >
+            {session.busy === 'logOut' ? 'Logging out…' : 'Log out'}
           </button>
+          <button
+            ref={sessionToggle}
+            type="button"
+            className="button button--ghost me__more"
+            aria-label="More ways to log out"
+            aria-expanded={sessionOptions}
+            aria-controls={`${ids}-session`}
+            onClick={() => setSessionOptions((open) => !open)}
+          >
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none">
+              <path
+                d={sessionOptions ? 'M4 10l4-4 4 4' : 'M4 6l4 4 4-4'}
+                stroke="currentColor"
+                strokeWidth="1.8"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              />
+            </svg>
+          </button>
+        </div>
+        <div
+          id={`${ids}-session`}
+          className="session-options"
+          role="group"
+          aria-label="Your sessions"
+          hidden={!sessionOptions}
+          onKeyDown={closeSessionOptions}
+        >
+          <p className="muted session-options__hint">Signed in on another phone or computer too? End every session.</p>
+          <button
+            type="button"
+            className="button session-options__everywhere"
+            onClick={() => void session.logOutEverywhere()}
+            disabled={session.busy !== null}
+          >
+            {session.busy === 'logOutEverywhere' ? 'Logging out everywhere…' : 'Log out everywhere'}
+          </button>
+          {session.error && (
+            <p className="error session-options__error" role="alert">
+              {session.error}
+            </p>
+          )}
         </div>
         <div className="tabs sidebar__tabs" role="tablist" aria-label="Show">
           {tab('chats', 'Chats', unread)}

@@ -2,6 +2,7 @@ import { useMutation } from '@apollo/client/react';
 import { useId, useState, type FormEvent } from 'react';
 import { graphql } from '../gql';
 import { describeError } from '../shared/errors';
+import { rateLimitOf } from '../shared/rateLimit';
 import { useSession } from './session';
 
 export const LogInMutation = graphql(`
@@ -17,7 +18,7 @@ export const LogInMutation = graphql(`
   }
 `);
 
-const SignUpMutation = graphql(`
+export const SignUpMutation = graphql(`
   mutation SignUp($username: String!, $password: String!, $displayName: String) {
     signUp(username: $username, password: $password, displayName: $displayName) {
       token
@@ -143,7 +144,8 @@ export function LoginPage() {
           />
           {error && (
             <p className="error" role="alert" id={ids.error}>
-              {describeError(error)}
+              {/* Too many attempts: the server's "try again in N s", however the 429 arrived. */}
+              {rateLimitOf(error)?.message ?? describeError(error)}
             </p>
           )}
           <button className="button button--primary" type="submit" disabled={busy}>

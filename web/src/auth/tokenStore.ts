@@ -17,6 +17,13 @@ const listeners = new Set<Listener>();
 // Stored as plain text (not JSON), as it always has been.
 const stored = storageItem(STORAGE_KEY);
 let current: string | null = stored.getText();
+/**
+ * The token whose session the user is ending right now (useLogOut). The
+ * server refuses it from the moment it has ended it — its socket is closed
+ * with 4403 even before the logOut answer arrives — and that is the user's
+ * own log-out, not an expiry to tell them about.
+ */
+let ending: string | null = null;
 
 function notify(reason?: LogoutReason) {
   listeners.forEach((l) => l(current, reason));
@@ -33,9 +40,22 @@ export const tokenStore = {
   },
   clear(reason: LogoutReason = 'user'): void {
     if (current === null) return;
+    const why = reason === 'expired' && current === ending ? 'user' : reason;
     current = null;
     stored.remove();
-    notify(reason);
+    notify(why);
+  },
+  /**
+   * The user is ending the current session (logOut, logOutEverywhere): until
+   * the returned function is called, the token being refused is reported as
+   * their log-out ('user'), not as 'expired'.
+   */
+  endingSession(): () => void {
+    const token = current;
+    ending = token;
+    return () => {
+      if (ending === token) ending = null;
+    };
   },
   subscribe(listener: Listener): () => void {
     listeners.add(listener);

@@ -33,7 +33,12 @@ export function OutboxBubble(props: {
                 onRetry: () => props.onRetry(entry.clientMessageId),
                 onDiscard: () => props.onDiscard(entry.clientMessageId),
               }
-            : { status: 'pending', label: entry.attempts > 0 ? 'Waiting to send' : undefined }
+            : {
+                status: 'pending',
+                // Throttled: why it is slow ("Sending slowly: waiting 3 s").
+                label:
+                  entry.throttled && entry.error ? entry.error : entry.attempts > 0 ? 'Waiting to send' : undefined,
+              }
       }
     />
   );

@@ -34,8 +34,13 @@ export interface OutboxEntry {
    * memory only, never persisted).
    */
   status: OutboxStatus | 'sent';
-  /** Why the last attempt did not succeed (shown for failed entries). */
+  /** Why the last attempt did not succeed (shown for failed entries, and for throttled ones). */
   error?: string;
+  /**
+   * The server refused the last attempt for now (RATE_LIMITED): still pending,
+   * resent when it said, `error` says so ("Sending slowly: waiting 3 s").
+   */
+  throttled?: boolean;
 }
 
 type Listener = () => void;
@@ -112,14 +117,17 @@ export class Outbox {
     return added;
   }
 
-  update(clientMessageId: string, patch: Partial<Pick<OutboxEntry, 'attempts' | 'status' | 'error'>>): void {
+  update(
+    clientMessageId: string,
+    patch: Partial<Pick<OutboxEntry, 'attempts' | 'status' | 'error' | 'throttled'>>,
+  ): void {
     if (!this.get(clientMessageId)) return;
     this.write(this.entries.map((e) => (e.clientMessageId === clientMessageId ? { ...e, ...patch } : e)));
   }
 
   /** A failed entry goes back to pending, to be sent again with the same clientMessageId. */
   retry(clientMessageId: string): void {
-    this.update(clientMessageId, { status: 'pending', attempts: 0, error: undefined });
+    this.update(clientMessageId, { status: 'pending', attempts: 0, error: undefined, throttled: undefined });
   }
 
   /**

@@ -4,11 +4,11 @@ import { createCache } from '../apollo/cache';
 import { ALICE, BOB, connection, message } from '../test/fixtures';
 import { ChatHistoryQuery, PAGE_SIZE } from './ConversationView';
 import { Outbox } from './outbox';
-import { isPermanentSendError, OutboxSender, retryDelay } from './outboxSender';
+import { isPermanentSendError, OutboxSender, retryDelay, throttledNotice } from './outboxSender';
 
 type Reply =
   | { ok: true; id?: number | string }
-  | { graphQLError: string; message?: string }
+  | { graphQLError: string; message?: string; extensions?: Record<string, unknown> }
   | { networkError: true }
   | { never: true };
 
@@ -25,7 +25,12 @@ function fakeServer(replies: Reply[]) {
         if ('networkError' in reply) return observer.error(new TypeError('Failed to fetch'));
         if ('graphQLError' in reply) {
           observer.next({
-            errors: [{ message: reply.message ?? reply.graphQLError, extensions: { code: reply.graphQLError } }],
+            errors: [
+              {
+                message: reply.message ?? reply.graphQLError,
+                extensions: { code: reply.graphQLError, ...reply.extensions },
+              },
+            ],
           });
           return observer.complete();
         }
@@ -188,6 +193,72 @@ describe('OutboxSender', () => {
     sender.flush();
     await until('acknowledged', () => outbox.all().length === 0);
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('OutboxSender when the server throttles sends (RATE_LIMITED)', () => {
+  const throttled = (retryAfter: number): Reply => ({
+    graphQLError: 'RATE_LIMITED',
+    message: `Too many requests: try again in ${retryAfter} s.`,
+    extensions: { retryAfter },
+  });
+
+  it('keeps the message pending, says it is sending slowly, and resends the same clientMessageId after retryAfter seconds', async () => {
+    // retryDelay (the backoff) is 10 ms here: only the server's 1 s can explain the wait.
+    const { outbox, calls, history } = start([throttled(1), { ok: true, id: 1 }]);
+    const began = Date.now();
+    outbox.add(draft(1));
+    await until('throttled', () => outbox.get('cmid-1')?.throttled === true);
+    expect(outbox.get('cmid-1')).toMatchObject({
+      status: 'pending', // not failed: no Retry/Discard, it goes by itself
+      attempts: 1,
+      throttled: true,
+      error: 'Sending slowly: waiting 1 s',
+    });
+    expect(throttledNotice(12)).toBe('Sending slowly: waiting 12 s');
+
+    await sleep(500);
+    expect(calls).toHaveLength(1); // not the backoff
+
+    await until('acknowledged', () => outbox.all().length === 0);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(990);
+    expect(calls.map((c) => c.clientMessageId)).toEqual(['cmid-1', 'cmid-1']);
+    expect(history()).toEqual(['m1']);
+  });
+
+  it('waits out the throttle even when flushed (reconnect, online, a new message), and keeps the order', async () => {
+    const { outbox, calls, sender } = start([throttled(1), { ok: true, id: 1 }, { ok: true, id: 2 }]);
+    outbox.add(draft(1));
+    await until('throttled', () => outbox.get('cmid-1')?.throttled === true);
+
+    sender.flush();
+    outbox.add(draft(2)); // a new message starts a round too
+    await sleep(300);
+    expect(calls.map((c) => c.clientMessageId)).toEqual(['cmid-1']);
+    expect(outbox.get('cmid-2')).toMatchObject({ status: 'pending', attempts: 0 });
+
+    await until('both acknowledged', () => outbox.all().length === 0);
+    expect(calls.map((c) => c.clientMessageId)).toEqual(['cmid-1', 'cmid-1', 'cmid-2']);
+  });
+
+  it('goes back to the usual backoff (and forgets the throttle) when a later attempt fails otherwise', async () => {
+    const { outbox, calls } = start([throttled(1), { networkError: true }, { ok: true, id: 1 }]);
+    outbox.add(draft(1));
+    await until('second attempt failed', () => outbox.get('cmid-1')?.attempts === 2);
+    expect(outbox.get('cmid-1')).toMatchObject({ status: 'pending', throttled: undefined });
+    expect(outbox.get('cmid-1')?.error).not.toMatch(/Sending slowly/);
+    await until('acknowledged', () => outbox.all().length === 0);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('is never permanent', async () => {
+    const { CombinedGraphQLErrors } = await import('@apollo/client/errors');
+    const error = new CombinedGraphQLErrors({
+      errors: [
+        { message: 'Too many requests: try again in 3 s.', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } },
+      ],
+    });
+    expect(isPermanentSendError(error)).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { graphql } from '../gql';
 import { backoff } from '../shared/backoff';
 import { describeError } from '../shared/errors';
+import { rateLimitOf } from '../shared/rateLimit';
 import { appendMessageToConversation } from './conversationCache';
 import type { Outbox, OutboxEntry } from './outbox';
 
@@ -48,6 +49,11 @@ export function retryDelay(attempts: number, random = Math.random): number {
   return backoff(attempts - 1, { first: 1_000, max: 30_000 }, random);
 }
 
+/** What a throttled entry shows while it waits (the server asked for `retryAfter` seconds). */
+export function throttledNotice(retryAfter: number): string {
+  return `Sending slowly: waiting ${retryAfter} s`;
+}
+
 interface OutboxSenderOptions {
   timeoutMs?: number;
   retryDelay?: (attempts: number) => number;
@@ -62,10 +68,15 @@ const inFlight = new Set<string>();
  * server in the order they were written. A retryable failure stops the round
  * (later messages must not overtake it) and schedules the next one with
  * backoff; `flush()` starts a round at once (app start, socket reconnected,
- * browser online, a new message or a Retry).
+ * browser online, a new message or a Retry). A send refused with RATE_LIMITED
+ * stays pending too, but the next round waits exactly the `retryAfter` seconds
+ * the server asked for (flush() included: asking sooner would only be refused
+ * again).
  */
 export class OutboxSender {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** While the server is throttling us (RATE_LIMITED): no round before this time (ms since epoch). */
+  private notBefore = 0;
   private running = false;
   private again = false;
   private stopped = false;
@@ -86,6 +97,12 @@ export class OutboxSender {
   /** Starts a delivery round now (or right after the current one). */
   flush = (): void => {
     if (this.stopped) return;
+    const throttled = this.notBefore - Date.now();
+    if (throttled > 0) {
+      // The round starts when the server said it may (its timer is set).
+      if (!this.timer) this.schedule(throttled);
+      return;
+    }
     if (this.running) {
       this.again = true;
       return;
@@ -99,6 +116,14 @@ export class OutboxSender {
     this.requests.forEach((r) => r.abort());
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private schedule(wait: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, wait);
   }
 
   private onOutboxChange(): void {
@@ -125,9 +150,15 @@ export class OutboxSender {
           const outcome = await this.deliver(entry);
           if (outcome === 'retry') {
             const attempts = this.outbox.get(entry.clientMessageId)?.attempts ?? 1;
-            const wait = (this.options.retryDelay ?? retryDelay)(attempts);
-            this.timer = setTimeout(this.flush, wait);
+            this.schedule((this.options.retryDelay ?? retryDelay)(attempts));
             break;
+          }
+          if (typeof outcome === 'object') {
+            // Throttled: the same message again (same clientMessageId) when the server said.
+            const wait = outcome.retryAfter * 1000;
+            this.notBefore = Date.now() + wait;
+            this.schedule(wait);
+            return; // not even for a flush() that came meanwhile
           }
         }
       } while (this.again && !this.stopped);
@@ -136,7 +167,7 @@ export class OutboxSender {
     }
   }
 
-  private async deliver(entry: OutboxEntry): Promise<'sent' | 'failed' | 'retry'> {
+  private async deliver(entry: OutboxEntry): Promise<'sent' | 'failed' | 'retry' | { retryAfter: number }> {
     const id = entry.clientMessageId;
     // Another sender has it on the wire; treat like a retryable wait.
     if (inFlight.has(id)) return 'retry';
@@ -149,12 +180,23 @@ export class OutboxSender {
       if (this.stopped) return 'retry'; // aborted by stop(): the entry stays as it was
       const current = this.outbox.get(id);
       if (!current) return 'sent'; // acknowledged meanwhile (e.g. via messageAdded) or discarded
+      const throttled = rateLimitOf(error);
+      if (throttled) {
+        const { retryAfter } = throttled;
+        this.outbox.update(id, { attempts: current.attempts + 1, error: throttledNotice(retryAfter), throttled: true });
+        return { retryAfter };
+      }
       const reason = describeError(error);
       if (isPermanentSendError(error)) {
-        this.outbox.update(id, { status: 'failed', attempts: current.attempts + 1, error: reason });
+        this.outbox.update(id, {
+          status: 'failed',
+          attempts: current.attempts + 1,
+          error: reason,
+          throttled: undefined,
+        });
         return 'failed';
       }
-      this.outbox.update(id, { attempts: current.attempts + 1, error: reason });
+      this.outbox.update(id, { attempts: current.attempts + 1, error: reason, throttled: undefined });
       return 'retry';
     } finally {
       inFlight.delete(id);

@@ -17,6 +17,8 @@ type Documents = {
     "\n  mutation LogIn($username: String!, $password: String!) {\n    logIn(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation SignUp($username: String!, $password: String!, $displayName: String) {\n    signUp(username: $username, password: $password, displayName: $displayName) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
+    "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": typeof types.LogOutEverywhereDocument,
     "\n  fragment ConversationHeader_user on User {\n    id\n    username\n    displayName\n  }\n": typeof types.ConversationHeader_UserFragmentDoc,
     "\n  fragment ConversationView_message on Message {\n    id\n    # Where a resumed subscription continues after this message (same as its history edge cursor).\n    cursor\n    readAt\n    sender {\n      id\n      # Lets the header name the peer after a cold reload (User:<id> in cache).\n      ...ConversationHeader_user\n    }\n    ...MessageList_message\n  }\n": typeof types.ConversationView_MessageFragmentDoc,
     "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.ChatHistoryDocument,
@@ -41,6 +43,8 @@ const documents: Documents = {
     "\n  mutation LogIn($username: String!, $password: String!) {\n    logIn(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  mutation SignUp($username: String!, $password: String!, $displayName: String) {\n    signUp(username: $username, password: $password, displayName: $displayName) {\n      token\n      user {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n": types.MeDocument,
+    "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
+    "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n": types.LogOutEverywhereDocument,
     "\n  fragment ConversationHeader_user on User {\n    id\n    username\n    displayName\n  }\n": types.ConversationHeader_UserFragmentDoc,
     "\n  fragment ConversationView_message on Message {\n    id\n    # Where a resumed subscription continues after this message (same as its history edge cursor).\n    cursor\n    readAt\n    sender {\n      id\n      # Lets the header name the peer after a cold reload (User:<id> in cache).\n      ...ConversationHeader_user\n    }\n    ...MessageList_message\n  }\n": types.ConversationView_MessageFragmentDoc,
     "\n  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {\n    chatHistory(withUserId: $withUserId, last: $last, before: $before) {\n      edges {\n        cursor\n        node {\n          id\n          ...ConversationView_message\n        }\n      }\n      pageInfo {\n        hasPreviousPage\n        hasNextPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.ChatHistoryDocument,
@@ -88,6 +92,14 @@ export function graphql(source: "\n  mutation SignUp($username: String!, $passwo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      displayName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (typeof documents)["\n  mutation LogOut {\n    logOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n"): (typeof documents)["\n  mutation LogOutEverywhere {\n    logOutEverywhere\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

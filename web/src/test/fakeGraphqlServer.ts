@@ -1,0 +1,108 @@
+/**
+ * A scripted parley server behind the real Apollo client (apollo/client.ts):
+ * a fake WebSocket speaking graphql-ws and a fake fetch. Queries and
+ * mutations are answered from `answers` by operation name, over whichever
+ * transport the client picks; subscriptions are accepted and stay silent.
+ */
+
+type Frame = {
+  id?: string;
+  type: string;
+  payload?: { operationName?: string; query?: string; variables?: Record<string, unknown> };
+};
+
+/** What the server does with an operation: answer it (a GraphQL response body), or act on the socket it came on. */
+export type Answer = object | ((socket: FakeSocket | null) => object | 'no answer');
+
+export class FakeSocket {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+  static instances: FakeSocket[] = [];
+  /** Set by fakeGraphqlServer(): how operations sent over a socket are answered. */
+  static answer: (socket: FakeSocket, frame: Frame) => void = () => {};
+  readyState = 0;
+  protocol = 'graphql-transport-ws';
+  sent: Frame[] = [];
+  onopen: ((e: unknown) => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+
+  constructor(public url: string) {
+    FakeSocket.instances.push(this);
+    setTimeout(() => {
+      if (this.readyState !== FakeSocket.CONNECTING) return;
+      this.readyState = FakeSocket.OPEN;
+      this.onopen?.({});
+    }, 0);
+  }
+  send(data: string) {
+    const frame = JSON.parse(data) as Frame;
+    this.sent.push(frame);
+    // The server accepts every connection (the token is checked by `answers`).
+    if (frame.type === 'connection_init') setTimeout(() => this.reply({ type: 'connection_ack' }), 0);
+    if (frame.type === 'subscribe') setTimeout(() => FakeSocket.answer(this, frame), 0);
+  }
+  close(code = 1000, reason = '') {
+    if (this.readyState === FakeSocket.CLOSED) return;
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code, reason });
+  }
+  reply(message: object) {
+    if (this.readyState === FakeSocket.OPEN) this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  /** Operations named `name` sent over this socket. */
+  operations(name: string) {
+    return this.sent.filter((m) => m.type === 'subscribe' && m.payload?.operationName === name);
+  }
+}
+
+const isSubscription = (query = '') => /^\s*subscription\b/.test(query);
+
+export function fakeGraphqlServer(answers: Record<string, Answer>) {
+  /** Every operation received, in order, with the transport it came by. */
+  const received: Array<{ operationName: string; transport: 'http' | 'socket'; authorization?: string | null }> = [];
+  const resolve = (name: string, socket: FakeSocket | null) => {
+    const answer = answers[name];
+    if (answer === undefined) return { errors: [{ message: `No answer scripted for ${name}` }] };
+    return typeof answer === 'function' ? answer(socket) : answer;
+  };
+
+  FakeSocket.instances = [];
+  FakeSocket.answer = (socket, frame) => {
+    const name = frame.payload?.operationName ?? '';
+    if (isSubscription(frame.payload?.query)) return; // live events: none unless a test sends them
+    received.push({ operationName: name, transport: 'socket' });
+    const body = resolve(name, socket);
+    if (body === 'no answer') return;
+    socket.reply({ id: frame.id, type: 'next', payload: body });
+    socket.reply({ id: frame.id, type: 'complete' });
+  };
+
+  const fetch = jest.fn(async (_uri: unknown, init?: RequestInit) => {
+    const { operationName } = JSON.parse(String(init?.body)) as { operationName: string };
+    received.push({
+      operationName,
+      transport: 'http',
+      authorization: new Headers(init?.headers).get('authorization'),
+    });
+    const body = resolve(operationName, null);
+    if (body === 'no answer') return new Promise<Response>(() => {});
+    return {
+      ok: true,
+      status: 200,
+      headers: new Headers({ 'content-type': 'application/graphql-response+json' }),
+      text: async () => JSON.stringify(body),
+    } as unknown as Response;
+  });
+
+  return {
+    fetch: fetch as unknown as typeof globalThis.fetch,
+    received,
+    /** The socket open now (the last one made). */
+    socket: () => FakeSocket.instances.at(-1),
+    FakeSocket,
+  };
+}
