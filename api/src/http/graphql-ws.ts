@@ -1,6 +1,7 @@
 // GraphQL over WebSocket (graphql-ws) at /graphql, on the HTTP server's upgrades. A socket authenticates once, with
-// connectionParams.authorization; an operation may carry its own in extensions.headers (GraphiQL's Headers editor),
-// which then authenticates that operation only. Operations run through the same envelop as HTTP (yoga.ts).
+// connectionParams.authorization or connectionParams.headers.authorization (context.ts, authorizationParam); an
+// operation may carry its own in extensions.headers (GraphiQL's Headers editor), which then authenticates that
+// operation only. Operations run through the same envelop as HTTP (yoga.ts).
 // A socket keeps its identity only while its session does: it is closed (4403) when its token expires, when the
 // session is ended on any instance, and when a periodic re-check finds the session or its user gone. Limits: frame
 // size, operations per socket, sockets per user.
@@ -14,16 +15,21 @@ import {
   authenticate,
   authorizationParam,
   clientIpOf,
+  CredentialsShapeError,
   type Authentication,
   type Context,
   type Services,
 } from '../context.ts';
 import { clientError, isDatabaseUnavailable, serviceUnavailable, unauthenticated } from '../errors.ts';
+import { withoutMessage } from '../logger.ts';
 import { withCode } from './error-codes.ts';
 import type { ParleyYoga } from './yoga.ts';
 
 /** WebSocket close code 1012 "Service Restart" (graphql-ws has no name for it): its clients reconnect. */
 export const SERVICE_RESTART = 1012;
+/** WebSocket close code 1013 "Try Again Later": the token could not be checked (database unavailable). graphql-ws
+ * clients retry it by default (4500, Internal Server Error, is fatal to them: they would give up for good). */
+export const TRY_AGAIN_LATER = 1013;
 
 export type GraphqlWs = {
   /** Shutdown: take no more sockets and ask every client to reconnect (to another instance, behind a balancer). */
@@ -31,6 +37,18 @@ export type GraphqlWs = {
   /** Drops the sockets still open (their close handshake did not finish). */
   terminate(): void;
 };
+
+/** A WebSocket close reason is at most 123 bytes (UTF-8). */
+function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= 123) return text;
+  let reason = text;
+  while (Buffer.byteLength(reason) > 120) reason = reason.slice(0, -1);
+  return reason + '…';
+}
+
+/** The database could not be reached (authenticate turns that into SERVICE_UNAVAILABLE). */
+const isUnavailable = (err: unknown) =>
+  isDatabaseUnavailable(err) || (err instanceof GraphQLError && err.extensions.code === 'SERVICE_UNAVAILABLE');
 
 /** `extensions.headers` of a graphql-ws subscribe message, when it is an object. */
 function headersOf(extensions: unknown): Record<string, unknown> | undefined {
@@ -42,6 +60,7 @@ function headersOf(extensions: unknown): Record<string, unknown> | undefined {
 export const TOO_MANY_SOCKETS = 4429;
 /** How often open sockets' sessions are re-checked against the database (one statement per instance). */
 const SESSION_RECHECK_MS = 5_000;
+const LOGOUT_CLOSE_DELAY_MS = 100;
 /** setTimeout's limit: a later expiry is re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -68,7 +87,9 @@ export function serveGraphqlWs(
     state.expiry.unref();
   };
   const offEnded = services.sessions.onEnded(({ sessionIds }) => {
-    for (const [socket, auth] of signedIn) if (auth.session && sessionIds.includes(auth.session.id)) endSocket(socket, 'Logged out');
+    // A moment later, so a logOut sent over this very socket gets its answer before the close.
+    const ended = [...signedIn].filter(([, auth]) => auth.session && sessionIds.includes(auth.session.id));
+    if (ended.length) setTimeout(() => ended.forEach(([socket]) => endSocket(socket, 'Logged out')), LOGOUT_CLOSE_DELAY_MS);
   });
   const recheck = setInterval(async () => {
     const held = [...new Set([...signedIn.values()].map((a) => a.session!.id))];
@@ -86,14 +107,24 @@ export function serveGraphqlWs(
 
   useServer<Record<string, unknown>, { state?: SocketState }>(
     {
-      // A token that is presented but refused closes the socket with CloseCode.Forbidden (what graphql-ws does when
-      // onConnect returns false), so clients know to sign in again.
+      // Credentials in a shape parley does not read close the socket with 4400 (BadRequest; graphql-ws clients do
+      // not retry it), naming what to send. A token that is presented but refused closes it with 4403 (Forbidden),
+      // with the reason, so clients know to sign in again. A token that cannot be checked (database unavailable)
+      // closes it with 1013, which clients retry.
       onConnect: async (ctx) => {
         const state: SocketState = { operations: new Set() };
         ctx.extra.state = state;
+        const authorization = authorizationParam(ctx.connectionParams);
+        if (authorization instanceof CredentialsShapeError) {
+          ctx.extra.socket.close(CloseCode.BadRequest, authorization.message);
+          return false;
+        }
         try {
-          const auth = await authenticate(services, authorizationParam(ctx.connectionParams));
-          if (auth.authError) return false;
+          const auth = await authenticate(services, authorization);
+          if (auth.authError) {
+            ctx.extra.socket.close(CloseCode.Forbidden, closeReason(auth.authError));
+            return false;
+          }
           if (auth.viewer && auth.session) {
             if (socketsOf(auth.viewer.id) >= limits.maxSocketsPerUser) {
               ctx.extra.socket.close(TOO_MANY_SOCKETS, `At most ${limits.maxSocketsPerUser} sockets per user`);
@@ -105,9 +136,15 @@ export function serveGraphqlWs(
           state.auth = auth;
           return true;
         } catch (err) {
-          // Cannot check the token (database down): let the client retry instead of telling it to sign in again.
-          services.log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
-          ctx.extra.socket.close(CloseCode.InternalServerError, 'Service unavailable');
+          // Cannot check the token (database down): let the client retry instead of telling it to sign in again, or
+          // closing with a code graphql-ws clients treat as fatal. Anything else unexpected is retried as well: the
+          // token was not found wanting.
+          if (isUnavailable(err)) {
+            services.log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
+          } else {
+            services.log.error({ err: withoutMessage(err) }, 'graphql-ws connection refused: authentication failed');
+          }
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'The token cannot be checked right now: try again later');
           return false;
         }
       },
