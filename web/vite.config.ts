@@ -14,5 +14,7 @@ export default defineConfig({
       '/health': { target: apiTarget, changeOrigin: true },
     },
   },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // Source maps are written for our own debugging but not referenced from the bundle, and the API does not serve
+  // them (api/src/http/static.ts): the public gets the minified app only.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: 'hidden' },
 });

@@ -40,15 +40,16 @@ function openedResources() {
 export async function startApp(config: Config, log: Logger, opts: { database?: Promise<Database> } = {}): Promise<App> {
   const opened = openedResources();
   try {
-    const db = await (opts.database ??
-      openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
+    const db = await (opts.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
     opened.add(() => db.close());
     const bus = createEventBus<ChatChannels & AuthChannels>(config.redisUrl, log);
     opened.add(() => bus.close());
     const feed = createMessageFeed({ sql: db.sql, pubsub: bus.pubsub, log });
     opened.add(() => feed.close());
     if (!config.jwtSecret && config.databaseUrl) {
-      log.warn('JWT_SECRET is not set: using a secret stored in DATA_DIR; set JWT_SECRET when running several instances');
+      log.warn(
+        'JWT_SECRET is not set: using a secret stored in DATA_DIR; set JWT_SECRET when running several instances',
+      );
     }
     const tokens = createTokenService(await loadJwtSecret(config.jwtSecret, config.dataDir), config.jwtTtl);
     const viewers = createViewerCache(db.sql);
@@ -69,6 +70,8 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
       },
       trustProxy: config.trustProxy,
       limits: config.http,
+      corsOrigins: config.corsOrigins,
+      introspection: config.introspection,
       outage: db.outage,
       webDist: config.webDist,
       readiness: {

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { ROOT_DIR } from './paths.ts';
 import { DEFAULT_LIMITS, type ThrottleLimits } from './throttle.ts';
 
+const commaList = (value: string) => value.split(',').flatMap((item) => item.trim() || []);
+/** `scheme://host[:port]` and nothing else (what a browser sends in Origin). */
+const origin = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, {
+  message: 'CORS_ORIGINS lists origins like https://app.example.com, comma-separated',
+});
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
@@ -32,6 +38,8 @@ const schema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  CORS_ORIGINS: z.string().transform(commaList).pipe(z.array(origin)).default([]),
+  INTROSPECTION: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = {
@@ -49,6 +57,10 @@ export type Config = {
   /** Read the client's address from X-Forwarded-For (behind a proxy you trust) instead of the socket. */
   trustProxy: boolean;
   http: HttpLimits;
+  /** Other origins whose pages may call the API (CORS, without credentials); empty: same origin only. */
+  corsOrigins: string[];
+  /** Schema introspection (and field suggestions) allowed: INTROSPECTION=on. */
+  introspection: boolean;
 };
 
 /** What one client may hold of a server: see the README's configuration table. */
@@ -103,5 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
       maxConnections: e.MAX_CONNECTIONS,
     },
+    corsOrigins: e.CORS_ORIGINS,
+    introspection: e.INTROSPECTION === 'on',
   };
 }

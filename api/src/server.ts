@@ -9,7 +9,7 @@ import { drainHttpServer } from './http/drain.ts';
 import { serveGraphqlWs } from './http/graphql-ws.ts';
 import type { ReadinessProbe } from './http/health.ts';
 import { createRoutes } from './http/routes.ts';
-import { createParleyYoga } from './http/yoga.ts';
+import { createParleyYoga, type ApiExposure } from './http/yoga.ts';
 
 export type ServerOptions = {
   services: Services;
@@ -20,7 +20,7 @@ export type ServerOptions = {
   outage: OutageReporter;
   webDist: string;
   readiness: Omit<ReadinessProbe, 'shuttingDown'>;
-};
+} & ApiExposure;
 
 export type RunningServer = {
   url: string;
@@ -32,16 +32,29 @@ export type RunningServer = {
 const DRAIN_TIMEOUT_MS = 10_000;
 /** How long a connection accepted before the stop may take to deliver its request. */
 const DRAIN_GRACE_MS = 1000;
+/** How often connections are checked against HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS. */
+const CONNECTIONS_CHECK_MS = 1000;
 
 export function createParleyServer(opts: ServerOptions) {
   let shuttingDown = false;
-  const yoga = createParleyYoga(opts.services, opts.outage, opts.trustProxy);
+  const yoga = createParleyYoga(opts.services, opts.outage, opts.trustProxy, opts);
   const routes = createRoutes({
     yoga,
     readiness: { ...opts.readiness, shuttingDown: () => shuttingDown },
     webDist: opts.webDist,
+    maxBodyBytes: opts.limits.maxBodyBytes,
   });
-  const server = createServer(routes.handle);
+  const server = createServer(
+    {
+      // Node's default (a whole request in 300 s, headers in 60 s) lets slow clients hold connections open.
+      headersTimeout: Math.min(opts.limits.headersTimeoutMs, opts.limits.requestTimeoutMs),
+      requestTimeout: opts.limits.requestTimeoutMs,
+      // How often those timeouts are checked (default 30 s, which would let them run that much late).
+      connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+    },
+    routes.handle,
+  );
+  server.maxConnections = opts.limits.maxConnections;
   const ws = serveGraphqlWs(server, yoga, opts.services, { ...opts.limits, trustProxy: opts.trustProxy });
 
   /** Refuse new work (/ready answers 503), answer every request already sent, ask WebSocket and SSE clients to

@@ -1,10 +1,27 @@
-// Serves the built web app (web/dist) at `/`, with index.html for client-side routes.
+// Serves the built web app (web/dist) at `/`, with index.html for client-side routes, under the app's
+// Content-Security-Policy. Vite's hashed files under /assets/ never change: cached for a year; everything else
+// (index.html, the favicon) is revalidated on every use. Source maps are not served.
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import sirv from 'sirv';
+import { APP_CSP } from './security-headers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A file under /assets/ (a path with an extension is never answered with index.html). */
+const HASHED_ASSET = /^\/assets\/[^/]+\.\w+$/;
+
+/** A source map, however the path is spelled (sirv decodes it and ignores a trailing slash). */
+function isSourceMap(url = '/'): boolean {
+  let pathname = url.split('?')[0];
+  try {
+    pathname = decodeURI(pathname);
+  } catch {
+    // sirv keeps a malformed path as it is
+  }
+  return /\.map\/*$/i.test(pathname);
+}
 
 export function createStaticHandler(webDist: string): Handler {
   if (!existsSync(path.join(webDist, 'index.html'))) {
@@ -17,8 +34,18 @@ export function createStaticHandler(webDist: string): Handler {
       );
     };
   }
-  const serve = sirv(webDist, { single: true, etag: true, gzip: false, dev: false });
-  return (req, res) => serve(req, res, () => {
-    res.writeHead(404).end();
+  const serve = sirv(webDist, {
+    single: true,
+    etag: true,
+    gzip: false,
+    dev: false,
+    setHeaders: (res, pathname) =>
+      res.setHeader('cache-control', HASHED_ASSET.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
+  const notFound = (res: ServerResponse) => void res.writeHead(404).end();
+  return (req, res) => {
+    res.setHeader('content-security-policy', APP_CSP);
+    if (isSourceMap(req.url)) return notFound(res);
+    serve(req, res, () => notFound(res));
+  };
 }
