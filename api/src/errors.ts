@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'SERVICE_UNAVAILABLE'
   | 'RATE_LIMITED'
-  | 'TOO_MANY_OPERATIONS';
+  | 'TOO_MANY_OPERATIONS'
+  | 'QUERY_TOO_COMPLEX';
 
 export function clientError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
@@ -21,6 +22,23 @@ export const badInput = (message: string, argument?: string) =>
   clientError('BAD_USER_INPUT', message, argument ? { argument } : {});
 export const notFound = (message: string) => clientError('NOT_FOUND', message);
 export const forbidden = (message: string) => clientError('FORBIDDEN', message);
+
+/**
+ * How an error in the request itself (the document, or its variables) is answered over HTTP: 400, or 200 to a
+ * client that accepts only `application/json`, as GraphQL over HTTP asks (`spec`, honoured by Yoga).
+ */
+export const REQUEST_ERROR_HTTP = { status: 400, spec: true } as const;
+
+/** Which query limit a document is over (http/yoga.ts), its value there, and the limit. */
+export type QueryLimit = {
+  measure: 'cost' | 'depth' | 'aliases' | 'directives' | 'tokens' | 'introspectionDepth';
+  limit: number;
+  found?: number;
+};
+
+/** A document over a query limit: QUERY_TOO_COMPLEX, rejected before anything runs. */
+export const queryTooComplex = (message: string, limit: QueryLimit) =>
+  clientError('QUERY_TOO_COMPLEX', message, { ...limit, http: { ...REQUEST_ERROR_HTTP } });
 
 const codeOf = (err: unknown) =>
   typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;

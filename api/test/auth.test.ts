@@ -134,7 +134,7 @@ test('abusive documents are refused before execution (graphql-armor), without in
   const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: me { id }`).join(' ');
   const r = await gql(server, `{ ${aliases} }`);
   expect(r.errors?.[0]?.message).toMatch(/aliases/i);
-  expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  expect(r.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   const syntax = await gql(server, `{ me { id `);
   expect(syntax.errors?.[0]?.message).toMatch(/Syntax Error/);
   expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');

@@ -1,5 +1,5 @@
 // GraphQL over HTTP and SSE at /graphql (Yoga), and the envelop that graphql-ws operations run through too:
-// error masking, query limits, operation log, error codes, and who is asking.
+// error masking, query limits, CORS and CSRF, the introspection switch, operation log, error codes, and who is asking.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
@@ -16,10 +16,16 @@ import type { OutageReporter } from '../db/outage.ts';
 import { serviceUnavailable } from '../errors.ts';
 import { withoutMessage, type Logger } from '../logger.ts';
 import { schema } from '../schema/index.ts';
-import { errorCodesPlugin } from './error-codes.ts';
+import { corsByAllowList } from './cors.ts';
+import { csrfPlugin } from './csrf.ts';
+import { armorRejects, errorCodesPlugin } from './error-codes.ts';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { inputHygienePlugin } from './input-hygiene.ts';
+import { disableIntrospectionPlugin } from './introspection.ts';
 import { operationLogPlugin } from './operation-log.ts';
+import { costLimitPlugin, QUERY_LIMITS } from './query-limits.ts';
+import { graphiqlUnderCsp } from './security-headers.ts';
+import { graphqlSsePlugin } from './sse.ts';
 
 /** What graphql-ws hands Yoga for an operation: the socket's connectionParams, and the authentication it did. */
 export type WsServerContext = {
@@ -31,13 +37,24 @@ export type WsServerContext = {
 };
 export type ParleyYoga = YogaServerInstance<WsServerContext, Context>;
 
-export function createParleyYoga(services: Services, outage: OutageReporter, trustProxy: boolean): ParleyYoga {
+/** Who may use the API from where: CORS_ORIGINS, INTROSPECTION (config.ts). */
+export type ApiExposure = { corsOrigins: string[]; introspection: boolean };
+
+export function createParleyYoga(
+  services: Services,
+  outage: OutageReporter,
+  trustProxy: boolean,
+  exposure: ApiExposure,
+): ParleyYoga {
   const { log } = services;
+  const graphiql = graphiqlUnderCsp(renderGraphiQL);
+  const cors = corsByAllowList(exposure.corsOrigins);
   return createYoga<WsServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: graphiqlOptions,
-    renderGraphiQL,
+    renderGraphiQL: graphiql.render,
+    cors: cors.cors,
     // Errors that are not GraphQLErrors (bugs, SQL errors) reach clients as "Unexpected error." only; a database
     // that cannot be reached is SERVICE_UNAVAILABLE, so clients know to retry.
     maskedErrors: {
@@ -58,15 +75,27 @@ export function createParleyYoga(services: Services, outage: OutageReporter, tru
       return { ...services, ...(await authenticate(services, authorization ?? undefined)), clientIp: ip };
     },
     plugins: [
+      // Query limits (query-limits.ts): a document over one is refused before it runs, with QUERY_TOO_COMPLEX
+      // (error-codes.ts). The cost is ours, counting the pages first/last ask for; armor's costLimit is off.
       EnvelopArmorPlugin({
-        maxDepth: { n: 8, flattenFragments: true }, // depth of fields, however many fragments colocate them
-        costLimit: { maxCost: 5000, flattenFragments: true },
-        maxAliases: { n: 15 },
-        blockFieldSuggestion: { enabled: false },
+        // depth of fields, however many fragments colocate them
+        maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, ...armorRejects('depth', QUERY_LIMITS.maxDepth) },
+        costLimit: { enabled: false },
+        maxAliases: { n: QUERY_LIMITS.maxAliases, ...armorRejects('aliases', QUERY_LIMITS.maxAliases) },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...armorRejects('directives', QUERY_LIMITS.maxDirectives) },
+        maxTokens: { n: QUERY_LIMITS.maxTokens, ...armorRejects('tokens', QUERY_LIMITS.maxTokens) },
+        // "Did you mean …?" would show the schema that INTROSPECTION=off hides.
+        blockFieldSuggestion: { enabled: !exposure.introspection },
       }),
+      costLimitPlugin({ maxCost: QUERY_LIMITS.maxCost }),
+      ...(exposure.introspection ? [] : [disableIntrospectionPlugin()]),
+      csrfPlugin(),
+      cors.plugin,
+      graphiql.plugin,
       inputHygienePlugin(),
       operationLogPlugin(log),
       errorCodesPlugin(),
+      graphqlSsePlugin(services), // graphql-sse's single-connection mode at /graphql/stream (sse.ts)
     ],
   });
 }
