@@ -24,7 +24,12 @@ type Reservation = { userId: string; opened: boolean; expiry?: NodeJS.Timeout };
 /** The handler's refusal: [body, init]. */
 type Refusal = readonly [string, { status: number; statusText: string; headers: Record<string, string> }];
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 const refusal = (status: number, code: string, message: string): Refusal => [
   JSON.stringify({ errors: [{ message, extensions: { code } }] }),
   { status, statusText: STATUS_TEXT[status] ?? '', headers: { 'content-type': 'application/json; charset=utf-8' } },
@@ -101,7 +106,8 @@ export function graphqlSsePlugin(
       if (dropping.has(request)) return token;
       const userId = await userOf(request);
       if (typeof userId !== 'string') return userId;
-      if (userId !== reservation.userId) return refusal(404, 'NOT_FOUND', 'No such stream: reserve one with PUT first.');
+      if (userId !== reservation.userId)
+        return refusal(404, 'NOT_FOUND', 'No such stream: reserve one with PUT first.');
       if (method === 'GET' && request.headers.get('accept') === 'text/event-stream' && !reservation.opened) {
         reservation.opened = true;
         clearTimeout(reservation.expiry);
