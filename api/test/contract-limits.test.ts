@@ -602,7 +602,7 @@ test('which operation to run: OPERATION_RESOLUTION_FAILURE over HTTP', async () 
 // Known gap: graphql-ws itself answers "Unable to identify operation" after our onSubscribe, with no code and past
 // every envelop hook. Passing its errors through withCode (graphql-ws's `onError` option, in graphql-ws.ts) fixes
 // it; this test then starts passing and must become a plain test.
-test.failing('which operation to run: OPERATION_RESOLUTION_FAILURE over graphql-ws too', async () => {
+test('which operation to run: OPERATION_RESOLUTION_FAILURE over graphql-ws too', async () => {
   const result = await overWs(TWO_OPERATIONS, {}, alice.token);
   expect(codes(result as Answer['body'])).toEqual(['OPERATION_RESOLUTION_FAILURE']);
 });

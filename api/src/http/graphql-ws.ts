@@ -111,6 +111,8 @@ export function serveGraphqlWs(
       // not retry it), naming what to send. A token that is presented but refused closes it with 4403 (Forbidden),
       // with the reason, so clients know to sign in again. A token that cannot be checked (database unavailable)
       // closes it with 1013, which clients retry.
+      // Errors graphql-ws produces itself (e.g. "Unable to identify operation") get a code like every other.
+      onError: (_ctx, _id, _payload, errors) => errors.map(withCode),
       onConnect: async (ctx) => {
         const state: SocketState = { operations: new Set() };
         ctx.extra.state = state;

@@ -9,8 +9,8 @@ export const DEFAULT_USERS_PAGE = 20;
 const encode = (username: string) => Buffer.from(`u:${username}`).toString('base64url');
 function decode(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('u:') || decoded.length < 3)
-    throw badInput('after is not a cursor returned by users.', 'after');
+  // A cursor this API made holds a username (see accounts.ts): anything else is refused before any query.
+  if (!/^u:[a-z0-9._-]{1,64}$/.test(decoded)) throw badInput('after is not a cursor returned by users.', 'after');
   return decoded.slice(2);
 }
 
