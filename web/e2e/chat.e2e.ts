@@ -185,6 +185,40 @@ describe('parley in a real browser', () => {
     await shot(pageA, 'desktop-a-top-of-history');
   });
 
+  step('links in messages open in a new tab; javascript: never becomes a link', async () => {
+    const text = 'Read www.example.com and https://example.org/a?b=1 — not javascript:alert(1)';
+    await composer(pageA).fill(text);
+    await composer(pageA).press('Enter');
+    const received = bubble(pageB, 'Read www.example.com');
+    await received.waitFor({ timeout: 10_000 });
+    const links = received.getByRole('link');
+    expect(await links.count()).toBe(2);
+    const www = received.getByRole('link', { name: 'www.example.com' });
+    expect(await www.getAttribute('href')).toBe('https://www.example.com/');
+    expect(await www.getAttribute('target')).toBe('_blank');
+    expect(await www.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await received.getByRole('link', { name: 'https://example.org/a?b=1' }).getAttribute('href')).toBe(
+      'https://example.org/a?b=1',
+    );
+    expect(await received.locator('a[href^="javascript:" i]').count()).toBe(0);
+    expect(await received.locator('.bubble__content').innerText()).toBe(text);
+    await shot(pageB, 'phone-b-links');
+  });
+
+  step('a conversation link naming nobody: the composer is off and says why', async () => {
+    const page = await pageA.context().newPage();
+    try {
+      await page.goto(`${server.url}/#/chat/00000000-0000-4000-8000-000000000000`);
+      await page.getByText('No such person').waitFor();
+      expect(await composer(page).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Send message' }).isDisabled()).toBe(true);
+      await page.getByText('You cannot send messages here: this person does not exist.').waitFor();
+      await shot(page, 'desktop-a-unknown-person');
+    } finally {
+      await page.close();
+    }
+  });
+
   step('both see “Reconnecting…” while the server is down, then live messages flow again', async () => {
     await server.halt();
     await visibleConnection(pageA).filter({ hasText: 'Reconnecting…' }).waitFor();

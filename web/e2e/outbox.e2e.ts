@@ -230,14 +230,31 @@ describe('outbox and catch-up in a real browser', () => {
 
   step('a send the server rejects is marked failed with the reason, and can be discarded', async () => {
     const nobody = '00000000-0000-4000-8000-000000000000';
+    // The composer refuses a conversation with nobody, so the message was queued before (e.g. to an account
+    // removed since): it waits in the outbox.
+    await pageA.evaluate(
+      ({ key, recipientId }) => {
+        const entries = JSON.parse(window.localStorage.getItem(key) ?? '[]') as unknown[];
+        entries.push({
+          clientMessageId: crypto.randomUUID(),
+          recipientId,
+          content: 'To nobody',
+          createdAt: new Date().toISOString(),
+          attempts: 0,
+          status: 'pending',
+        });
+        window.localStorage.setItem(key, JSON.stringify(entries));
+      },
+      { key: `parley.outbox.${ada.user.id}`, recipientId: nobody },
+    );
     await pageA.goto(`${appHost.url}/#/chat/${nobody}`);
-    await composer(pageA).fill('To nobody');
-    await composer(pageA).press('Enter');
+    await pageA.reload();
     await waitFor('the send to be rejected', async () => (await status(pageA, 'To nobody')) === 'failed');
     const text = (await bubble(pageA, 'To nobody').innerText()).replace(/\s+/g, ' ');
     // Status, then the server's reason, then the actions.
     expect(text).toMatch(/Not sent \S.* Retry Discard$/);
     await pageA.getByRole('button', { name: 'Retry sending message' }).waitFor();
+    expect(await composer(pageA).isDisabled()).toBe(true);
     // No promise of a later delivery for a rejected message.
     expect(await pageA.getByRole('alert').first().innerText()).not.toMatch(/will be sent/);
     await shot(pageA, 'outbox-desktop-rejected');

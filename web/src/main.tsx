@@ -5,7 +5,11 @@ import { createParleyClient } from './apollo/client';
 import { connectionStatus } from './apollo/connectionStatus';
 import { App } from './app/App';
 import { SessionProvider } from './auth/session';
+import { theme } from './shared/theme';
 import './styles.css';
+
+// The remembered theme, before anything is drawn.
+theme.applyStored();
 
 const parley = createParleyClient();
 

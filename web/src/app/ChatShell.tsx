@@ -1,7 +1,7 @@
 import { useCallback, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useViewer } from '../auth/session';
 import { useLogOut } from '../auth/useLogOut';
-import { ConnectionBadge } from '../chat/ConnectionBadge';
+import { ConnectionAnnouncer, ConnectionBadge } from '../chat/ConnectionBadge';
 import { ConversationView } from '../chat/ConversationView';
 import { outboxFor } from '../chat/outbox';
 import { peerNames } from '../chat/peerNames';
@@ -12,6 +12,7 @@ import { NotificationToggle } from '../inbox/NotificationToggle';
 import { useUnreadTitle } from '../inbox/unreadTotal';
 import { useConversationUpdates } from '../inbox/useConversationUpdates';
 import { Avatar } from '../shared/Avatar';
+import { ThemeToggle } from '../shared/ThemeToggle';
 import { UserSearch } from '../users/UserSearch';
 import { useRoute } from './useRoute';
 
@@ -61,6 +62,26 @@ export function ChatShell() {
     sessionToggle.current?.focus();
   };
 
+  // Escape in the conversation: back to the list, on the conversation's row (on a phone, back to the inbox first).
+  const sidebar = useRef<HTMLElement>(null);
+  const focusList = (peer: string | undefined) => {
+    const panel = sidebar.current?.querySelector('.sidebar__panel');
+    const row = [...(panel?.querySelectorAll<HTMLElement>('[data-peer-id]') ?? [])].find(
+      (el) => el.dataset.peerId === peer,
+    );
+    (row ?? panel?.querySelector<HTMLElement>('button, input'))?.focus();
+  };
+  const backToList = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !peerId) return;
+    event.preventDefault();
+    const onePane = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 720px)').matches;
+    if (onePane) {
+      navigate({ name: 'home' });
+      // After the inbox is shown again (the route changes on hashchange).
+      setTimeout(() => focusList(peerId), 50);
+    } else focusList(peerId);
+  };
+
   const tab = (name: Panel, label: string, count?: number) => (
     <button
       type="button"
@@ -82,13 +103,16 @@ export function ChatShell() {
   );
 
   return (
-    <div className="shell" data-view={peerId ? 'conversation' : 'inbox'}>
-      <aside className="sidebar" aria-label="Inbox">
+    <main className="shell" data-view={peerId ? 'conversation' : 'inbox'}>
+      <h1 className="visually-hidden">parley</h1>
+      <ConnectionAnnouncer />
+      <nav className="sidebar" aria-label="Inbox" ref={sidebar}>
         <header className="sidebar__header">
           <div className="brand brand--small">
             <span className="brand__mark" aria-hidden="true" /> parley
           </div>
           <div className="sidebar__tools">
+            <ThemeToggle />
             <NotificationToggle />
             <ConnectionBadge className="sidebar__connection" />
           </div>
@@ -161,8 +185,8 @@ export function ChatShell() {
             <UserSearch viewerId={viewer.id} activePeerId={peerId} onOpen={open} autoFocus />
           )}
         </div>
-      </aside>
-      <main className="main">
+      </nav>
+      <div className="main" onKeyDown={backToList}>
         {peerId ? (
           // Keyed: another conversation starts from fresh state (paging, draft, scroll).
           <ConversationView key={peerId} peerId={peerId} onBack={() => navigate({ name: 'home' })} />
@@ -173,7 +197,7 @@ export function ChatShell() {
             <p className="muted">Open a conversation on the left, or find people to start a new one.</p>
           </div>
         )}
-      </main>
-    </div>
+      </div>
+    </main>
   );
 }

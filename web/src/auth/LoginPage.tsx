@@ -1,8 +1,9 @@
 import { useMutation } from '@apollo/client/react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { graphql } from '../gql';
-import { describeError } from '../shared/errors';
+import { describeError, errorArgument } from '../shared/errors';
 import { rateLimitOf } from '../shared/rateLimit';
+import { ThemeToggle } from '../shared/ThemeToggle';
 import { useSession } from './session';
 
 export const LogInMutation = graphql(`
@@ -32,6 +33,9 @@ export const SignUpMutation = graphql(`
 `);
 
 type Mode = 'login' | 'signup';
+type Field = 'username' | 'password' | 'displayName';
+const MODES: Mode[] = ['login', 'signup'];
+const FIELD_ORDER: Field[] = ['username', 'displayName', 'password'];
 
 export function LoginPage() {
   const { state, signIn } = useSession();
@@ -41,15 +45,43 @@ export function LoginPage() {
   const [displayName, setDisplayName] = useState('');
   const [logIn, logInResult] = useMutation(LogInMutation);
   const [signUp, signUpResult] = useMutation(SignUpMutation);
-  const ids = { user: useId(), pass: useId(), name: useId(), error: useId() };
+  const ids = { user: useId(), pass: useId(), name: useId(), error: useId(), tabs: useId(), panel: useId() };
+  const usernameInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
+  const displayNameInput = useRef<HTMLInputElement>(null);
+  const tabList = useRef<HTMLDivElement>(null);
+  /** Fields left empty at the last submit, with what to do about them. */
+  const [missing, setMissing] = useState<Partial<Record<Field, string>>>({});
+  /** The field the server's refusal names (e.g. a username already taken). */
+  const [refused, setRefused] = useState<Field | null>(null);
 
   const busy = logInResult.loading || signUpResult.loading;
   const error = mode === 'login' ? logInResult.error : signUpResult.error;
   const expired = state.status === 'anonymous' && state.reason === 'expired';
 
+  /** After a failed submit, focus goes to the first field to fix. */
+  function focusFirst(invalid: Field[]) {
+    const first = FIELD_ORDER.find((f) => invalid.includes(f));
+    const input = { username: usernameInput, password: passwordInput, displayName: displayNameInput }[
+      first ?? 'username'
+    ];
+    if (first) input.current?.focus();
+  }
+
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
+    const empty: Partial<Record<Field, string>> = {};
+    if (!username.trim()) empty.username = 'Enter your username.';
+    if (!password) empty.password = mode === 'login' ? 'Enter your password.' : 'Choose a password.';
+    setMissing(empty);
+    setRefused(null);
+    if (Object.keys(empty).length) {
+      logInResult.reset();
+      signUpResult.reset();
+      focusFirst(Object.keys(empty) as Field[]);
+      return;
+    }
     try {
       if (mode === 'login') {
         const { data } = await logIn({ variables: { username: username.trim(), password } });
@@ -60,44 +92,78 @@ export function LoginPage() {
         });
         if (data) signIn(data.signUp.token, data.signUp.user);
       }
-    } catch {
-      // Shown from the mutation result below.
+    } catch (e) {
+      // Shown from the mutation result below; the field it names (if any) gets the focus.
+      const argument = errorArgument(e);
+      const field = FIELD_ORDER.find((f) => f === argument) ?? null;
+      setRefused(field);
+      if (field) focusFirst([field]);
     }
   }
 
   function switchMode(next: Mode) {
     setMode(next);
+    setMissing({});
+    setRefused(null);
     logInResult.reset();
     signUpResult.reset();
   }
 
+  // The ARIA tabs pattern: arrow keys (and Home/End) move between the tabs, selecting as they go.
+  function onTabKeyDown(event: KeyboardEvent) {
+    const at = MODES.indexOf(mode);
+    const next =
+      event.key === 'ArrowRight'
+        ? MODES[(at + 1) % MODES.length]
+        : event.key === 'ArrowLeft'
+          ? MODES[(at - 1 + MODES.length) % MODES.length]
+          : event.key === 'Home'
+            ? MODES[0]
+            : event.key === 'End'
+              ? MODES[MODES.length - 1]
+              : null;
+    if (!next) return;
+    event.preventDefault();
+    switchMode(next);
+    tabList.current?.ownerDocument.getElementById(`${ids.tabs}-${next}`)?.focus();
+  }
+
+  const invalid = (field: Field) => (missing[field] !== undefined || refused === field ? true : undefined);
+  const describedBy = (field: Field) =>
+    [missing[field] ? `${ids.error}-${field}` : null, refused === field ? ids.error : null].filter(Boolean).join(' ') ||
+    undefined;
+  const fieldError = (field: Field) =>
+    missing[field] ? (
+      <p className="error field-error" id={`${ids.error}-${field}`}>
+        {missing[field]}
+      </p>
+    ) : null;
+
   return (
     <main className="auth">
+      <ThemeToggle className="auth__theme" />
       <div className="auth__card">
         <h1 className="brand">
           <span className="brand__mark" aria-hidden="true" /> parley
         </h1>
         <p className="auth__tagline">Private, persistent one-to-one chat.</p>
 
-        <div className="tabs" role="tablist" aria-label="Account">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'login'}
-            className="tabs__tab"
-            onClick={() => switchMode('login')}
-          >
-            Log in
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'signup'}
-            className="tabs__tab"
-            onClick={() => switchMode('signup')}
-          >
-            Sign up
-          </button>
+        <div className="tabs" role="tablist" aria-label="Account" onKeyDown={onTabKeyDown} ref={tabList}>
+          {MODES.map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              id={`${ids.tabs}-${m}`}
+              aria-selected={mode === m}
+              aria-controls={ids.panel}
+              tabIndex={mode === m ? 0 : -1}
+              className="tabs__tab"
+              onClick={() => switchMode(m)}
+            >
+              {m === 'login' ? 'Log in' : 'Sign up'}
+            </button>
+          ))}
         </div>
 
         {expired && (
@@ -106,10 +172,21 @@ export function LoginPage() {
           </p>
         )}
 
-        <form className="auth__form" onSubmit={onSubmit} aria-describedby={error ? ids.error : undefined}>
+        <form
+          className="auth__form"
+          onSubmit={onSubmit}
+          noValidate
+          id={ids.panel}
+          role="tabpanel"
+          aria-labelledby={`${ids.tabs}-${mode}`}
+          aria-describedby={error ? ids.error : undefined}
+        >
           <label htmlFor={ids.user}>Username</label>
           <input
             id={ids.user}
+            ref={usernameInput}
+            aria-invalid={invalid('username')}
+            aria-describedby={describedBy('username')}
             name="username"
             autoComplete="username"
             autoCapitalize="none"
@@ -118,6 +195,7 @@ export function LoginPage() {
             value={username}
             onChange={(e) => setUsername(e.target.value)}
           />
+          {fieldError('username')}
           {mode === 'signup' && (
             <>
               <label htmlFor={ids.name}>
@@ -125,6 +203,9 @@ export function LoginPage() {
               </label>
               <input
                 id={ids.name}
+                ref={displayNameInput}
+                aria-invalid={invalid('displayName')}
+                aria-describedby={describedBy('displayName')}
                 name="displayName"
                 autoComplete="nickname"
                 value={displayName}
@@ -135,6 +216,9 @@ export function LoginPage() {
           <label htmlFor={ids.pass}>Password</label>
           <input
             id={ids.pass}
+            ref={passwordInput}
+            aria-invalid={invalid('password')}
+            aria-describedby={describedBy('password')}
             name="password"
             type="password"
             autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
@@ -142,6 +226,7 @@ export function LoginPage() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
+          {fieldError('password')}
           {error && (
             <p className="error" role="alert" id={ids.error}>
               {/* Too many attempts: the server's "try again in N s", however the 429 arrived. */}

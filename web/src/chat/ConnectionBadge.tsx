@@ -7,19 +7,28 @@ const LABELS: Record<ConnectionStatus, string> = {
   reconnecting: 'Reconnecting…',
 };
 
-/** Shows whether live updates (the graphql-ws socket) are flowing. */
+/**
+ * Shows whether live updates (the graphql-ws socket) are flowing. Not a live
+ * region: there may be two badges (sidebar and conversation header), and
+ * changes are announced once, by ConnectionAnnouncer.
+ */
 export function ConnectionBadge({ className = '' }: { className?: string }) {
   const status = useConnectionStatus();
   return (
-    <span
-      className={`connection connection--${status} ${className}`}
-      role="status"
-      aria-live="polite"
-      aria-label={`Connection: ${LABELS[status]}`}
-      data-status={status}
-    >
+    <span className={`connection connection--${status} ${className}`} data-status={status}>
       <span className="connection__dot" aria-hidden="true" />
+      <span className="visually-hidden">Connection: </span>
       {LABELS[status]}
     </span>
+  );
+}
+
+/** The one live region for the connection state: render it once per page. */
+export function ConnectionAnnouncer() {
+  const status = useConnectionStatus();
+  return (
+    <p className="visually-hidden" role="status" data-testid="connection-announcer">
+      Connection: {LABELS[status]}
+    </p>
   );
 }

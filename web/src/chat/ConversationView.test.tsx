@@ -273,6 +273,26 @@ describe('ConversationView — sending', () => {
   });
 });
 
+describe('ConversationView — an unknown person', () => {
+  it('says so and turns the composer off when the link names a user that does not exist', async () => {
+    renderWithApollo(<Conversation />, {
+      mocks: [
+        {
+          request: { query: ChatHistoryQuery, variables: { withUserId: BOB.id, last: PAGE_SIZE } },
+          result: {
+            errors: [{ message: 'No user has the id given in withUserId.', extensions: { code: 'NOT_FOUND' } }],
+          },
+        },
+      ],
+    });
+    expect(await screen.findByText('No such person')).toBeInTheDocument();
+    expect(composer()).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Send message' })).toBeDisabled();
+    expect(composer()).toHaveAccessibleDescription('You cannot send messages here: this person does not exist.');
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+});
+
 describe('ConversationView — one bubble per message', () => {
   it.each([
     ['the live event arrives before the acknowledgement', 'live-first'],
@@ -339,6 +359,32 @@ describe('ConversationView — history', () => {
     restore = installScrollGeometry();
   });
   afterEach(() => restore());
+
+  it('offers a way back to the latest whenever scrolled up, counting the new messages below', async () => {
+    const history = Array.from({ length: 20 }, (_, i) => message(1 + i, i % 2 ? ALICE : BOB, { readAt: 'x' }));
+    const { subscriptions, user } = renderWithApollo(<ConversationWithLiveUpdates />, {
+      mocks: [historyMock(history)],
+    });
+    await screen.findByText('Message 20');
+    const scroller = screen.getByTestId('transcript');
+    expect(screen.queryByRole('button', { name: /latest|new message/ })).toBeNull();
+
+    act(() => {
+      scroller.scrollTop = 0;
+      fireEvent.scroll(scroller);
+    });
+    expect(screen.getByRole('button', { name: 'Jump to latest' })).toBeInTheDocument();
+
+    for (const n of [21, 22]) {
+      const live = { ...message(n, BOB, { content: `Live ${n}` }), recipient: { __typename: 'User', id: ALICE.id } };
+      act(() => subscriptions.simulateResult({ result: { data: { messageAdded: live } } }));
+      await screen.findByText(`Live ${n}`);
+    }
+    expect(scroller.scrollTop).toBe(0); // the reader's place is kept
+    await user.click(screen.getByRole('button', { name: '2 new messages' }));
+    expect(scroller.scrollTop).toBe(scroller.scrollHeight - scroller.clientHeight);
+    expect(screen.queryByRole('button', { name: /latest|new message/ })).toBeNull();
+  });
 
   it('starts at the newest message and merges an older page on scroll-up, keeping the position', async () => {
     const newest = Array.from({ length: 30 }, (_, i) => message(31 + i, i % 2 ? ALICE : BOB, { readAt: 'x' }));
@@ -456,5 +502,46 @@ describe('ConversationView — catching up with after', () => {
     act(() => connectionStatus.set('connected'));
     await act(() => new Promise((r) => setTimeout(r, 50)));
     expect(subscribed).toHaveLength(before);
+  });
+});
+
+describe('ConversationView — for screen readers', () => {
+  it('names each message’s sender and time, and announces new incoming messages once', async () => {
+    const { subscriptions } = renderWithApollo(<ConversationWithLiveUpdates />, {
+      mocks: [historyMock([message(1, BOB, { content: 'Old news' }), message(2, ALICE, { content: 'Mine' })])],
+    });
+    await screen.findByText('Old news');
+    const time = (n: number) =>
+      new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(
+        new Date(Date.UTC(2026, 10, 25, 9, 0) + n * 60_000),
+      );
+    expect(bubbleWith('Old news').closest('li')).toHaveTextContent(`Bob Baker, ${time(1)}: Old news`);
+    expect(bubbleWith('Mine').closest('li')).toHaveTextContent(`You, ${time(2)}: Mine`);
+    // The visible time is not read a second time; the full date is on hover.
+    expect(bubbleWith('Mine').querySelector('time')).toHaveAttribute('aria-hidden', 'true');
+    expect(bubbleWith('Mine').querySelector('time')).toHaveAttribute('title');
+
+    // The history is not announced…
+    const log = screen.getByRole('log', { name: 'New messages' });
+    expect(log).toHaveAttribute('aria-live', 'polite');
+    expect(log).toBeEmptyDOMElement();
+
+    // …a message arriving live is, once.
+    const live = { ...message(3, BOB, { content: 'Fresh' }), recipient: { __typename: 'User', id: ALICE.id } };
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: live } } }));
+    await screen.findByText('Fresh');
+    expect(
+      within(log)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([`Bob Baker, ${time(3)}: Fresh`]);
+    act(() => subscriptions.simulateResult({ result: { data: { messageAdded: live } } }));
+    expect(within(log).getAllByRole('listitem')).toHaveLength(1);
+  });
+
+  it('puts the focus in the composer when the conversation opens', async () => {
+    renderWithApollo(<Conversation />, { mocks: [historyMock([message(1, BOB)])] });
+    await screen.findByText('Message 1');
+    expect(composer()).toHaveFocus();
   });
 });

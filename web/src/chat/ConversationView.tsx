@@ -3,7 +3,7 @@ import { useCallback, useState } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
-import { describeError, isUnavailableError } from '../shared/errors';
+import { describeError, isNotFoundError, isUnavailableError } from '../shared/errors';
 import { ConversationHeader, usePeerName } from './ConversationHeader';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
@@ -102,11 +102,21 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
       .finally(() => setLoadingOlder(false));
   }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
 
+  // The link names someone who does not exist (a mistyped or stale address): nothing can be sent to them.
+  const unknownPeer = !data && isNotFoundError(error);
+
   let body;
   if (!data && loading) {
     body = (
       <div className="state state--center" role="status">
         <span className="spinner" aria-hidden="true" /> Loading conversation…
+      </div>
+    );
+  } else if (unknownPeer && outbox.length === 0) {
+    body = (
+      <div className="state state--center state--error" role="alert">
+        <p className="empty-title">No such person</p>
+        <p>This conversation link names someone who is not on parley. {describeError(error)}</p>
       </div>
     );
   } else if (!data && error && outbox.length === 0) {
@@ -129,6 +139,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
     body = (
       <MessageList
         viewerId={viewer.id}
+        peerName={peerName}
         messages={messages}
         outbox={outbox}
         peerLastRead={peerLastRead}
@@ -148,17 +159,25 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
       <ConversationHeader peerId={peerId} onBack={props.onBack} typing={peerTyping} />
       {error && (data || outbox.length > 0) && (
         <p className="banner banner--error" role="alert">
-          {data
-            ? `Showing saved messages — could not refresh: ${describeError(error)}`
-            : `Could not load this conversation: ${describeError(error)}${
-                isUnavailableError(error) && outbox.some((e) => e.status === 'pending')
-                  ? ' Unsent messages will be sent once the server is reachable.'
-                  : ''
-              }`}
+          {unknownPeer
+            ? `This person does not exist: messages to them cannot be sent. ${describeError(error)}`
+            : data
+              ? `Showing saved messages — could not refresh: ${describeError(error)}`
+              : `Could not load this conversation: ${describeError(error)}${
+                  isUnavailableError(error) && outbox.some((e) => e.status === 'pending')
+                    ? ' Unsent messages will be sent once the server is reachable.'
+                    : ''
+                }`}
         </p>
       )}
       <div className="conversation__body">{body}</div>
-      <MessageComposer onSend={send} peerName={peerName} onTyping={reportTyping} />
+      <MessageComposer
+        onSend={send}
+        peerName={peerName}
+        onTyping={reportTyping}
+        autoFocus
+        disabledReason={unknownPeer ? 'You cannot send messages here: this person does not exist.' : undefined}
+      />
     </section>
   );
 }

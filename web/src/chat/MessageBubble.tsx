@@ -1,4 +1,5 @@
 import { getFragmentData, graphql, type FragmentType } from '../gql';
+import { LinkifiedText } from './LinkifiedText';
 
 export const MessageBubble_message = graphql(`
   fragment MessageBubble_message on Message {
@@ -12,6 +13,7 @@ export const MessageBubble_message = graphql(`
 type DeliveryStatus = 'pending' | 'sent' | 'read' | 'failed';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
 const STATUS_TEXT: Record<DeliveryStatus, string> = {
   pending: 'Sending…',
@@ -38,6 +40,8 @@ interface UnsentState {
 export function MessageBubble(props: {
   message: FragmentType<typeof MessageBubble_message>;
   mine: boolean;
+  /** Who wrote it, as screen readers announce it ("You" for the viewer). */
+  senderName?: string;
   /** The peer has read it (their read position is at or past it), whatever its cached readAt says. */
   read?: boolean;
   /** For a message still in the outbox: its state and actions. */
@@ -52,6 +56,8 @@ export function MessageBubble(props: {
       : null;
   const statusText = status ? (unsent?.label ?? STATUS_TEXT[status]) : '';
   const time = new Date(message.createdAt);
+  const validTime = !Number.isNaN(time.valueOf());
+  const sender = props.senderName ?? (props.mine ? 'You' : 'Them');
 
   return (
     <li
@@ -59,9 +65,22 @@ export function MessageBubble(props: {
       data-status={status ?? undefined}
       data-testid="message"
     >
-      <p className="bubble__content">{message.content}</p>
+      {/* Read first: who wrote it and when (the visible time below is then skipped). */}
+      <span className="visually-hidden">
+        {sender}
+        {validTime ? `, ${timeFormat.format(time)}` : ''}:{' '}
+      </span>
+      <p className="bubble__content">
+        <LinkifiedText text={message.content} />
+      </p>
       <span className="bubble__meta">
-        <time dateTime={message.createdAt}>{Number.isNaN(time.valueOf()) ? '' : timeFormat.format(time)}</time>
+        <time
+          dateTime={message.createdAt}
+          title={validTime ? fullTimeFormat.format(time) : undefined}
+          aria-hidden="true"
+        >
+          {validTime ? timeFormat.format(time) : ''}
+        </time>
         {status && (
           <span className={`bubble__status bubble__status--${status}`} aria-label={`Status: ${statusText}`}>
             <StatusIcon status={status} /> <span className="bubble__status-text">{statusText}</span>

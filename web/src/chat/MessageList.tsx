@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { getFragmentData, graphql, type FragmentType } from '../gql';
 import { dayLabel } from './dayLabel';
 import { MessageBubble } from './MessageBubble';
@@ -14,6 +14,7 @@ const MessageList_message = graphql(`
     id
     clientMessageId
     createdAt
+    content
     sender {
       id
     }
@@ -23,6 +24,8 @@ const MessageList_message = graphql(`
 
 interface MessageListProps {
   viewerId: string;
+  /** Who the viewer is talking to, as screen readers name their messages. */
+  peerName: string;
   messages: FragmentType<typeof MessageList_message>[];
   /** This conversation's outbox: shown after the stored messages until acknowledged. */
   outbox: OutboxEntry[];
@@ -44,13 +47,16 @@ export function MessageList(props: MessageListProps) {
   const messages = getFragmentData(MessageList_message, props.messages);
   const unsent = useVisibleOutbox(props.outbox, messages, props.onSettled);
 
-  const { scroller, onScroll, showJump, jumpToBottom } = useScrollAnchor({
+  const { scroller, onScroll, showJump, unseen, jumpToBottom } = useScrollAnchor({
     firstKey: messages[0]?.id,
     lastKey: unsent.at(-1)?.clientMessageId ?? messages.at(-1)?.id,
+    itemCount: messages.length + unsent.length,
     lastIsMine: unsent.length > 0 || messages.at(-1)?.sender.id === props.viewerId,
     canLoadOlder: hasOlder && !loadingOlder && !olderError,
     onLoadOlder,
   });
+
+  const announcements = useIncomingAnnouncements(messages, props.viewerId, props.peerName);
 
   const days = messages.map((m) => dayLabel(m.createdAt));
   const readUpTo = readThrough(messages, props.peerLastRead);
@@ -82,7 +88,12 @@ export function MessageList(props: MessageListProps) {
                     <span>{day}</span>
                   </li>
                 )}
-                <MessageBubble message={m} mine={m.sender.id === props.viewerId} read={i <= readUpTo} />
+                <MessageBubble
+                  message={m}
+                  mine={m.sender.id === props.viewerId}
+                  senderName={m.sender.id === props.viewerId ? 'You' : props.peerName}
+                  read={i <= readUpTo}
+                />
               </Fragment>
             );
           })}
@@ -91,11 +102,57 @@ export function MessageList(props: MessageListProps) {
           ))}
         </ol>
       </div>
+      {/* New incoming messages, each announced once (not the history, not older pages, not the viewer's own). */}
+      <ol className="visually-hidden" role="log" aria-live="polite" aria-label="New messages">
+        {announcements.map((a) => (
+          <li key={a.id}>{a.text}</li>
+        ))}
+      </ol>
       {showJump && (
         <button type="button" className="jump" onClick={jumpToBottom}>
-          New messages ↓
+          {unseen > 0 ? `${unseen} new ${unseen === 1 ? 'message' : 'messages'}` : 'Jump to latest'}{' '}
+          <span aria-hidden="true">↓</span>
         </button>
       )}
     </div>
   );
+}
+
+const announceTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+/** The last few announcements are kept (the log is visually hidden; older lines were read already). */
+const KEEP_ANNOUNCED = 5;
+
+interface Announcement {
+  id: string;
+  text: string;
+}
+
+/**
+ * The peer's messages that arrived after the list was first shown, appended
+ * after the newest one seen before: what the "New messages" log announces.
+ */
+function useIncomingAnnouncements(
+  messages: ReadonlyArray<{ id: string; content: string; createdAt: string; sender: { id: string } }>,
+  viewerId: string,
+  peerName: string,
+) {
+  const newestId = messages.at(-1)?.id;
+  // React's "adjust state when a prop changes" pattern: compared during render, no effect needed.
+  const [seen, setSeen] = useState<{ newestId: string | undefined; announced: Announcement[] }>({
+    newestId,
+    announced: [],
+  });
+  if (newestId !== seen.newestId) {
+    const from = seen.newestId ? messages.findIndex((m) => m.id === seen.newestId) + 1 : messages.length;
+    const arrived = from > 0 ? messages.slice(from) : [];
+    const incoming = arrived
+      .filter((m) => m.sender.id !== viewerId)
+      .map((m) => {
+        const time = new Date(m.createdAt);
+        const when = Number.isNaN(time.valueOf()) ? '' : `, ${announceTime.format(time)}`;
+        return { id: m.id, text: `${peerName}${when}: ${m.content}` };
+      });
+    setSeen({ newestId, announced: [...seen.announced, ...incoming].slice(-KEEP_ANNOUNCED) });
+  }
+  return seen.announced;
 }

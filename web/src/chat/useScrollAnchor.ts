@@ -7,6 +7,7 @@ const STICK_TO_BOTTOM_THRESHOLD = 120;
 
 interface Snapshot {
   firstKey?: string;
+  itemCount: number;
   lastKey?: string;
   scrollHeight: number;
   scrollTop: number;
@@ -18,6 +19,8 @@ interface Transcript {
   firstKey?: string;
   /** The newest item (outbox entries included): changes when one is added. */
   lastKey?: string;
+  /** How many items there are (to count the new ones below the reader). */
+  itemCount: number;
   /** The newest item is the viewer's own: scroll to it even when scrolled up. */
   lastIsMine: boolean;
   /** Whether an older page may be asked for now (there is one, none loading, no error). */
@@ -30,24 +33,27 @@ interface Transcript {
  * follows new messages only when already at the bottom (or when they are
  * ours), holds the visible messages still when older pages are prepended, and
  * asks for the older page near the top. Attach `scroller` and `onScroll` to
- * the scrolling element; `showJump` offers a way down to unseen new messages.
+ * the scrolling element; `showJump` (whenever scrolled up) offers a way down,
+ * with `unseen`, how many new messages arrived below meanwhile.
  */
-export function useScrollAnchor({ firstKey, lastKey, lastIsMine, canLoadOlder, onLoadOlder }: Transcript) {
+export function useScrollAnchor({ firstKey, lastKey, itemCount, lastIsMine, canLoadOlder, onLoadOlder }: Transcript) {
   const scroller = useRef<HTMLDivElement>(null);
   const snapshot = useRef<Snapshot | null>(null);
   const [showJump, setShowJump] = useState(false);
+  const [unseen, setUnseen] = useState(0);
 
   const measure = useCallback(
     (el: HTMLDivElement): Snapshot => {
       return {
         firstKey,
         lastKey,
+        itemCount,
         scrollHeight: el.scrollHeight,
         scrollTop: el.scrollTop,
         atBottom: el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_TO_BOTTOM_THRESHOLD,
       };
     },
-    [firstKey, lastKey],
+    [firstKey, lastKey, itemCount],
   );
 
   useLayoutEffect(() => {
@@ -63,12 +69,15 @@ export function useScrollAnchor({ firstKey, lastKey, lastIsMine, canLoadOlder, o
       if (prev.atBottom || lastIsMine) {
         el.scrollTop = el.scrollHeight;
         setShowJump(false);
+        setUnseen(0);
       } else {
         setShowJump(true);
+        const added = itemCount - prev.itemCount;
+        if (added > 0) setUnseen((n) => n + added);
       }
     }
     snapshot.current = measure(el);
-  }, [firstKey, lastKey, lastIsMine, measure]);
+  }, [firstKey, lastKey, itemCount, lastIsMine, measure]);
 
   const maybeLoadOlder = useCallback(
     (el: HTMLDivElement) => {
@@ -87,7 +96,8 @@ export function useScrollAnchor({ firstKey, lastKey, lastIsMine, canLoadOlder, o
     const el = scroller.current;
     if (!el) return;
     snapshot.current = measure(el);
-    if (snapshot.current.atBottom) setShowJump(false);
+    setShowJump(!snapshot.current.atBottom);
+    if (snapshot.current.atBottom) setUnseen(0);
     maybeLoadOlder(el);
   }
 
@@ -95,7 +105,8 @@ export function useScrollAnchor({ firstKey, lastKey, lastIsMine, canLoadOlder, o
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
     setShowJump(false);
+    setUnseen(0);
   }
 
-  return { scroller, onScroll, showJump, jumpToBottom };
+  return { scroller, onScroll, showJump, unseen, jumpToBottom };
 }

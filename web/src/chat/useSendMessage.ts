@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { newClientMessageId } from './clientMessageId';
+import { contentProblem } from './messageRules';
 import { outboxFor, useOutboxEntries, type OutboxEntry } from './outbox';
 
 /**
@@ -8,7 +9,7 @@ import { outboxFor, useOutboxEntries, type OutboxEntry } from './outbox';
  * sender (useOutboxDelivery, mounted once for the signed-in user) delivers it.
  */
 interface SendApi {
-  /** Queue trimmed content; returns false (and does nothing) when it is empty. */
+  /** Queue trimmed content; returns false (and does nothing) when the server would refuse it (messageRules). */
   send(content: string): boolean;
   /** Send a failed message again, with its original clientMessageId. */
   retry(clientMessageId: string): void;
@@ -26,7 +27,7 @@ export function useSendMessage(viewerId: string, peerId: string): SendApi {
   const send = useCallback(
     (raw: string) => {
       const content = raw.trim();
-      if (!content) return false;
+      if (contentProblem(content)) return false;
       outboxFor(viewerId).add({
         clientMessageId: newClientMessageId(),
         recipientId: peerId,

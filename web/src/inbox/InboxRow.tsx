@@ -59,6 +59,7 @@ export function InboxRow(props: {
         aria-current={active ? 'page' : undefined}
         onClick={() => props.onOpen(peer.id)}
         data-testid="inbox-row"
+        data-peer-id={peer.id}
       >
         <Avatar name={name} />
         <span className="inbox-row__text">

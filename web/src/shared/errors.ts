@@ -25,3 +25,20 @@ function errorCode(error: unknown): string | undefined {
 export function isUnavailableError(error: unknown): boolean {
   return !CombinedGraphQLErrors.is(error) || errorCode(error) === 'SERVICE_UNAVAILABLE';
 }
+
+/** The server answered that what was asked for does not exist (e.g. a conversation with an unknown user). */
+export function isNotFoundError(error: unknown): boolean {
+  return errorCode(error) === 'NOT_FOUND';
+}
+
+/** The argument a BAD_USER_INPUT error names (`extensions.argument`), if any: which field to fix. */
+export function errorArgument(error: unknown): string | undefined {
+  if (!CombinedGraphQLErrors.is(error)) return undefined;
+  const argument = error.errors[0]?.extensions?.argument;
+  return typeof argument === 'string' ? argument : undefined;
+}
+
+/** Refused because of too many attempts: nothing in the form is wrong. */
+export function isRateLimitedError(error: unknown): boolean {
+  return errorCode(error) === 'RATE_LIMITED';
+}

@@ -21,9 +21,11 @@ export function UserListItem(props: {
         type="button"
         className={`person${props.active ? ' person--active' : ''}`}
         aria-current={props.active ? 'page' : undefined}
-        aria-label={`Open conversation with ${user.displayName}`}
+        data-peer-id={user.id}
         onClick={() => props.onOpen(user.id)}
       >
+        {/* The accessible name starts with what the button says it does, then the visible text (WCAG 2.5.3). */}
+        <span className="visually-hidden">Open conversation with </span>
         <Avatar name={user.displayName} />
         <span className="person__text">
           <span className="person__name">{user.displayName}</span>
