@@ -10,9 +10,12 @@ COPY prisma prisma
 COPY scripts scripts
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
+# Builds the web app and the API (api/dist: plain JavaScript, what runs).
 RUN npm run build
 ENV PORT=4000 HOST=0.0.0.0 DATA_DIR=/data
 EXPOSE 4000
 VOLUME /data
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:4000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["npm", "start"]
+# The built server itself as PID 1 (what `npm start` ends up running once everything is built): it gets
+# SIGTERM directly and drains (README, Operations), with no npm processes beside it.
+CMD ["node", "api/dist/main.js"]

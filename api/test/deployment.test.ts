@@ -31,15 +31,19 @@ test('docker-compose.yml runs parley on PostgreSQL and Redis with a valid config
   );
 });
 
-test('the Dockerfile copies what postinstall needs before npm ci, builds the web app and starts parley', async () => {
+test('the Dockerfile copies what postinstall needs before npm ci, builds the web app and the API, and runs the build', async () => {
   const lines = (await read('Dockerfile')).split('\n');
   const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
   expect(at(/^COPY prisma prisma/)).toBeGreaterThan(-1);
   expect(at(/^COPY scripts scripts/)).toBeLessThan(at(/^RUN npm ci/));
   expect(at(/^COPY prisma prisma/)).toBeLessThan(at(/^RUN npm ci/));
   expect(at(/^RUN npm run build/)).toBeGreaterThan(at(/^COPY \. \./));
-  expect(lines.some((l) => /^CMD \["npm", "start"\]/.test(l))).toBe(true);
+  // The built server as PID 1, so SIGTERM reaches it (what `npm start` runs once everything is built).
+  expect(lines.some((l) => /^CMD \["node", "api\/dist\/main\.js"\]/.test(l))).toBe(true);
   const pkg = JSON.parse(await read('package.json'));
   expect(pkg.scripts.start).toBeDefined();
-  expect(pkg.scripts.build).toBeDefined();
+  expect(pkg.scripts.build).toMatch(/npm run build -w web/);
+  expect(pkg.scripts.build).toMatch(/npm run build -w api/);
+  const api = JSON.parse(await read('api/package.json'));
+  expect(api.scripts.build).toBe('node scripts/build.mjs');
 });

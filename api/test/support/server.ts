@@ -48,9 +48,10 @@ export type ServerProcess = TestServer & {
   output(): string;
 };
 
-/** The server as a separate `node` process (for restarts and crashes). Resolves once it listens. */
+/** The server as a separate `node` process (for restarts and crashes), run as `npm start` runs it: the build in
+ * dist/ (made by global-setup.ts). Resolves once it listens. */
 export async function spawnServer(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(API_DIR, 'src/main.ts')], {
+  const child = spawn(process.execPath, [path.join(API_DIR, 'dist/main.js')], {
     cwd: API_DIR,
     env: { ...process.env, NODE_OPTIONS: '', ...envFor(db, { LOG_LEVEL: 'info', ...extraEnv }) },
     stdio: ['ignore', 'pipe', 'pipe'],
