@@ -42,7 +42,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
   try {
     const db = await (opts.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
     opened.add(() => db.close());
-    const bus = createEventBus<ChatChannels & AuthChannels>(config.redisUrl, log);
+    const bus = await createEventBus<ChatChannels & AuthChannels>(config.redisUrl, log);
     opened.add(() => bus.close());
     const feed = createMessageFeed({ sql: db.sql, pubsub: bus.pubsub, log });
     opened.add(() => feed.close());

@@ -1,9 +1,8 @@
 // The event bus: in-process, or Redis pub/sub with REDIS_URL so every instance's subscribers receive every event.
 // It carries any typed channels (the chat's are in chat/events.ts). Payloads cross Redis as JSON; dates are
 // restored here, at the boundary, so subscribers always see the same objects an in-process publish would give.
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
 
 type Channels = { [channel: string]: [unknown] | [string, unknown] };
@@ -29,12 +28,17 @@ export const eventSerializer = {
     ),
 };
 
-export function createEventBus<C extends Channels>(redisUrl: string | undefined, log: Logger): EventBus<C> {
+export async function createEventBus<C extends Channels>(redisUrl: string | undefined, log: Logger): Promise<EventBus<C>> {
   if (!redisUrl) {
     return { pubsub: createPubSub<C>(), kind: 'in-process', isConnected: () => true, close: async () => {} };
   }
   // ioredis reconnects by itself (and re-subscribes); a publish made while disconnected is queued and sent on
   // reconnect. Messages are in the database first, so subscribers fill any gap from there (see chat/live.ts).
+  // Loaded only when used (a one-instance server never needs it).
+  const [{ Redis }, { createRedisEventTarget }] = await Promise.all([
+    import('ioredis'),
+    import('@graphql-yoga/redis-event-target'),
+  ]);
   const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000) };
   const publishClient = new Redis(redisUrl, options);
   const subscribeClient = new Redis(redisUrl, options);

@@ -41,7 +41,7 @@ describe('the in-process bus', () => {
   });
 
   test('a message event carries public user fields only', async () => {
-    const bus = createEventBus<ChatChannels>(undefined, log);
+    const bus = await createEventBus<ChatChannels>(undefined, log);
     const [alice, bob] = await Promise.all(
       ['alice', 'bob'].map((name) =>
         db.prisma.user.create({

@@ -3,10 +3,7 @@
 // - otherwise: embedded PostgreSQL (PGlite) persisted under DATA_DIR/pgdata, so `npm start` needs nothing installed.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
@@ -41,7 +38,9 @@ const POOL_SIZE = 10;
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const migrations = await readLocalMigrations(MIGRATIONS_DIR);
   const outage = createOutageReporter(opts.log);
+  // Only the driver in use is loaded (each stack is a noticeable part of start-up).
   if (opts.databaseUrl) {
+    const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
     const client = new pg.Client({ connectionString: opts.databaseUrl });
     await client.connect();
     try {
@@ -80,6 +79,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     );
   });
   const exitCode = process.exitCode;
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+  ]);
   let lite: PGlite;
   try {
     lite = await PGlite.create(dir);

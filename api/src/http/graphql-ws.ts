@@ -105,6 +105,19 @@ export function serveGraphqlWs(
   const ipOf = (request: IncomingMessage) =>
     clientIpOf(request.socket.remoteAddress, request.headers['x-forwarded-for'] as string | undefined, limits.trustProxy);
 
+  // A client sending a message type only servers send (connection_ack, next) is a bad client, not a server failure:
+  // close it with 4400 before graphql-ws sees it (it would answer 4500 and print a stack to stderr).
+  wsServer.on('connection', (socket) => {
+    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => boolean;
+    socket.emit = ((event: string, ...args: unknown[]) => {
+      if (event === 'message' && isServerOnlyMessage(args[0])) {
+        socket.close(CloseCode.BadRequest, 'Invalid message received');
+        return true;
+      }
+      return emit(event, ...args);
+    }) as typeof socket.emit;
+  });
+
   useServer<Record<string, unknown>, { state?: SocketState }>(
     {
       // Credentials in a shape parley does not read close the socket with 4400 (BadRequest; graphql-ws clients do
@@ -221,4 +234,17 @@ export function serveGraphqlWs(
       for (const socket of wsServer.clients) socket.terminate();
     },
   };
+}
+
+const SERVER_ONLY = /"type"\s*:\s*"(connection_ack|next)"/;
+
+function isServerOnlyMessage(data: unknown): boolean {
+  const text = Buffer.isBuffer(data) ? data.toString('utf8') : typeof data === 'string' ? data : '';
+  if (!SERVER_ONLY.test(text)) return false;
+  try {
+    const type = (JSON.parse(text) as { type?: unknown }).type;
+    return type === 'connection_ack' || type === 'next';
+  } catch {
+    return false;
+  }
 }

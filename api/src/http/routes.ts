@@ -84,6 +84,15 @@ export function createRoutes(opts: {
     req.resume();
   };
 
+  /** 400 for a GET whose `variables` or `extensions` is not JSON (Yoga's GET parser would throw: a 500). */
+  const badQueryParameter = (res: ServerResponse, name: string) => {
+    const body = JSON.stringify({
+      errors: [{ message: `The ${name} parameter is not JSON.`, extensions: { code: 'BAD_REQUEST' } }],
+    });
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
   return {
     handle(req, res) {
       setSecurityHeaders(res);
@@ -95,6 +104,13 @@ export function createRoutes(opts: {
         if (req.headers.accept?.includes('text/event-stream')) {
           streams.add(res);
           res.once('close', () => streams.delete(res));
+        }
+        if (req.method === 'GET') {
+          const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+          for (const name of ['variables', 'extensions']) {
+            const value = params.get(name);
+            if (value !== null && !isJson(value)) return badQueryParameter(res, name);
+          }
         }
         const hasBody =
           req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -113,4 +129,13 @@ export function createRoutes(opts: {
       for (const res of streams) res.end();
     },
   };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -99,8 +99,14 @@ export function graphqlSsePlugin(
         return token;
       }
       const token = request.headers.get(TOKEN_HEADER) ?? new URL(url, 'http://localhost').searchParams.get('token');
-      // Distinct connections: a token no stream has.
-      if (!token) return randomUUID();
+      if (!token) {
+        // A GET without a token and without an operation names no stream (graphql-sse would answer without a code).
+        if (method === 'GET' && !new URL(url, 'http://localhost').searchParams.has('query')) {
+          return refusal(404, 'NOT_FOUND', 'No such stream: reserve one with PUT first, or pass an operation.');
+        }
+        // Distinct connections: a token no stream has.
+        return randomUUID();
+      }
       const reservation = reservations.get(token);
       if (!reservation) return refusal(404, 'NOT_FOUND', 'No such stream: reserve one with PUT first.');
       if (dropping.has(request)) return token;
