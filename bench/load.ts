@@ -107,15 +107,32 @@ async function sends(a: SendsArgs): Promise<RunResult> {
     const s = a.senders[worker % a.senders.length];
     const [low, high] = pair(s.senderId, s.recipientId);
     if (t.statement === 'single') {
-      const { rows } = await p.query(SEND_ONE_STATEMENT, [low, high, s.senderId, s.recipientId, `bench send ${i}`, randomUUID()]);
+      const { rows } = await p.query(SEND_ONE_STATEMENT, [
+        low,
+        high,
+        s.senderId,
+        s.recipientId,
+        `bench send ${i}`,
+        randomUUID(),
+      ]);
       return rows[0]?.id ? undefined : 'no row';
     }
     const c = await p.connect();
     try {
       await c.query('BEGIN');
-      const { rows: [pos] } = await c.query(UPSERT_CONVERSATION, [low, high]);
-      const { rows: [m] } = await c.query(INSERT_MESSAGE, [
-        pos.id, pos.lastSeq, s.senderId, s.recipientId, `bench send ${i}`, randomUUID(), pos.lastMessageAt,
+      const {
+        rows: [pos],
+      } = await c.query(UPSERT_CONVERSATION, [low, high]);
+      const {
+        rows: [m],
+      } = await c.query(INSERT_MESSAGE, [
+        pos.id,
+        pos.lastSeq,
+        s.senderId,
+        s.recipientId,
+        `bench send ${i}`,
+        randomUUID(),
+        pos.lastMessageAt,
       ]);
       await c.query('COMMIT');
       return m?.id ? undefined : 'no row';
@@ -187,26 +204,30 @@ async function catchupSubscription(a: {
     const t0 = performance.now();
     const done = new Promise<string | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(`timed out after ${a.timeoutMs} ms`), a.timeoutMs);
-      ws.subscribe(MESSAGE_ADDED, { with: a.withUserId, after: a.after }, {
-        next: (data) => {
-          const m = data.messageAdded;
-          received++;
-          if (seen.has(m.id)) inOrder = false;
-          seen.add(m.id);
-          const n = Number(/number (\d+) /.exec(m.content)?.[1] ?? NaN);
-          if (!(n > lastSeqNo)) inOrder = false;
-          lastSeqNo = n;
-          lastCursor = m.cursor;
-          if (received >= a.expect) {
+      ws.subscribe(
+        MESSAGE_ADDED,
+        { with: a.withUserId, after: a.after },
+        {
+          next: (data) => {
+            const m = data.messageAdded;
+            received++;
+            if (seen.has(m.id)) inOrder = false;
+            seen.add(m.id);
+            const n = Number(/number (\d+) /.exec(m.content)?.[1] ?? NaN);
+            if (!(n > lastSeqNo)) inOrder = false;
+            lastSeqNo = n;
+            lastCursor = m.cursor;
+            if (received >= a.expect) {
+              clearTimeout(timer);
+              resolve(undefined);
+            }
+          },
+          error: (e) => {
             clearTimeout(timer);
-            resolve(undefined);
-          }
+            resolve(`subscription error: ${JSON.stringify(e).slice(0, 300)}`);
+          },
         },
-        error: (e) => {
-          clearTimeout(timer);
-          resolve(`subscription error: ${JSON.stringify(e).slice(0, 300)}`);
-        },
-      });
+      );
     });
     const error = await done;
     const ms = performance.now() - t0;
@@ -245,7 +266,11 @@ async function catchupPaging(a: {
     const client = http(a.target.url);
     let after: string | null | undefined = a.after;
     while (received < a.expect) {
-      const res: GqlResult<HistoryPage> = await client.request<HistoryPage>(HISTORY_FORWARD, { with: a.withUserId, first: a.pageSize, after }, a.token);
+      const res: GqlResult<HistoryPage> = await client.request<HistoryPage>(
+        HISTORY_FORWARD,
+        { with: a.withUserId, first: a.pageSize, after },
+        a.token,
+      );
       const err = firstError(res);
       if (err) return { ms: performance.now() - t0, received, pages, inOrder, duplicates: 0, error: err };
       const page: HistoryPage['chatHistory'] = res.data!.chatHistory;
@@ -298,13 +323,17 @@ async function wsOpen(a: {
       const index = i + j;
       set.sockets[index] = r.value;
       if (a.subscribe) {
-        r.value.subscribe(MESSAGE_ADDED, {}, {
-          next: (data) => set.onMessage?.(index, data),
-          error: (e) => {
-            set.errors++;
-            set.firstError ??= JSON.stringify(e).slice(0, 300);
+        r.value.subscribe(
+          MESSAGE_ADDED,
+          {},
+          {
+            next: (data) => set.onMessage?.(index, data),
+            error: (e) => {
+              set.errors++;
+              set.firstError ??= JSON.stringify(e).slice(0, 300);
+            },
           },
-        });
+        );
       }
     });
   }

@@ -26,7 +26,16 @@ import {
 } from './lib/db.ts';
 import { createGqlHttpClient, firstError, type GqlHttpClient } from './lib/gql-http.ts';
 import { GqlWs } from './lib/gql-ws.ts';
-import { HISTORY_BACK, HISTORY_FORWARD, type HistoryPage, MARK_READ, ME, MESSAGE_ADDED, SEND, SIGN_UP } from './lib/ops.ts';
+import {
+  HISTORY_BACK,
+  HISTORY_FORWARD,
+  type HistoryPage,
+  MARK_READ,
+  ME,
+  MESSAGE_ADDED,
+  SEND,
+  SIGN_UP,
+} from './lib/ops.ts';
 import { killAllNow, type ServerProc, startParley, startThin, stopAll } from './lib/procs.ts';
 import { median, round, summarize } from './lib/stats.ts';
 import { lineChart } from './lib/svg.ts';
@@ -55,7 +64,9 @@ Environment: BENCH_DATABASE_URL (or TEST_DATABASE_URL), a PostgreSQL URL whose u
   process.exit(0);
 }
 const mode: 'full' | 'quick' | 'smoke' = flag('smoke') ? 'smoke' : flag('quick') ? 'quick' : 'full';
-const only = option('only')?.split(',').map((s) => s.trim());
+const only = option('only')
+  ?.split(',')
+  .map((s) => s.trim());
 const runs = (scenario: string) => !only || only.includes(scenario);
 const parleyDir = path.resolve(option('parley-dir') ?? process.env.BENCH_PARLEY_DIR ?? path.join(BENCH_DIR, '..'));
 const adminUrl =
@@ -85,25 +96,64 @@ type Profile = {
 };
 const PROFILES: Record<typeof mode, Profile> = {
   full: {
-    sendConcurrency: [1, 8, 32], sendWarmMs: 2_000, sendMs: 10_000,
-    historyRows: 1_000_000, historyConcurrency: 8, historyWarmMs: 1_000, historyMs: 8_000,
+    sendConcurrency: [1, 8, 32],
+    sendWarmMs: 2_000,
+    sendMs: 10_000,
+    historyRows: 1_000_000,
+    historyConcurrency: 8,
+    historyWarmMs: 1_000,
+    historyMs: 8_000,
     catchup: 10_000,
-    deliveryActive: 200, deliveryIdle: 1_000, rates: [50, 200, 500], deliveryWarmMs: 3_000, deliveryMs: 15_000,
-    memConnections: 1_000, coldStarts: 3, rtReps: 10, idleWindowMs: 5_000, timeoutMin: 90,
+    deliveryActive: 200,
+    deliveryIdle: 1_000,
+    rates: [50, 200, 500],
+    deliveryWarmMs: 3_000,
+    deliveryMs: 15_000,
+    memConnections: 1_000,
+    coldStarts: 3,
+    rtReps: 10,
+    idleWindowMs: 5_000,
+    timeoutMin: 90,
   },
   quick: {
-    sendConcurrency: [1, 8, 32], sendWarmMs: 1_000, sendMs: 4_000,
-    historyRows: 100_000, historyConcurrency: 8, historyWarmMs: 500, historyMs: 3_000,
+    sendConcurrency: [1, 8, 32],
+    sendWarmMs: 1_000,
+    sendMs: 4_000,
+    historyRows: 100_000,
+    historyConcurrency: 8,
+    historyWarmMs: 500,
+    historyMs: 3_000,
     catchup: 10_000,
-    deliveryActive: 50, deliveryIdle: 250, rates: [50, 200, 500], deliveryWarmMs: 1_000, deliveryMs: 5_000,
-    memConnections: 300, coldStarts: 2, rtReps: 5, idleWindowMs: 3_000, timeoutMin: 20,
+    deliveryActive: 50,
+    deliveryIdle: 250,
+    rates: [50, 200, 500],
+    deliveryWarmMs: 1_000,
+    deliveryMs: 5_000,
+    memConnections: 300,
+    coldStarts: 2,
+    rtReps: 5,
+    idleWindowMs: 3_000,
+    timeoutMin: 20,
   },
   smoke: {
-    sendConcurrency: [1, 4], sendWarmMs: 0, sendCount: 20,
-    historyRows: 2_000, historyConcurrency: 2, historyWarmMs: 0, historyCount: 10,
+    sendConcurrency: [1, 4],
+    sendWarmMs: 0,
+    sendCount: 20,
+    historyRows: 2_000,
+    historyConcurrency: 2,
+    historyWarmMs: 0,
+    historyCount: 10,
     catchup: 200,
-    deliveryActive: 3, deliveryIdle: 5, rates: [20], deliveryWarmMs: 0, deliveryMs: 1_000,
-    memConnections: 8, coldStarts: 0, rtReps: 1, idleWindowMs: 1_000, timeoutMin: 3,
+    deliveryActive: 3,
+    deliveryIdle: 5,
+    rates: [20],
+    deliveryWarmMs: 0,
+    deliveryMs: 1_000,
+    memConnections: 8,
+    coldStarts: 0,
+    rtReps: 1,
+    idleWindowMs: 1_000,
+    timeoutMin: 3,
   },
 };
 const P = PROFILES[mode];
@@ -200,7 +250,10 @@ async function gql<T = any>(client: GqlHttpClient, query: string, variables: Rec
 }
 
 /** Server CPU (ms) spent while `fn` ran. */
-async function withCpu<T>(server: ServerProc | null, fn: () => Promise<T>): Promise<{ result: T; cpuMs: number | null }> {
+async function withCpu<T>(
+  server: ServerProc | null,
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpuMs: number | null }> {
   const before = server ? server.cpuMs() : 0;
   const result = await fn();
   return { result, cpuMs: server ? server.cpuMs() - before : null };
@@ -215,7 +268,13 @@ async function rssSettled(server: ServerProc, samples = 5, gapMs = 200): Promise
   return median(values);
 }
 
-const lat = (r: RunResult) => ({ p50: round(r.latency.p50, 3), p90: round(r.latency.p90, 3), p99: round(r.latency.p99, 3), max: round(r.latency.max, 2), mean: round(r.latency.mean, 3) });
+const lat = (r: RunResult) => ({
+  p50: round(r.latency.p50, 3),
+  p90: round(r.latency.p90, 3),
+  p99: round(r.latency.p99, 3),
+  max: round(r.latency.max, 2),
+  mean: round(r.latency.mean, 3),
+});
 
 // ── the run ─────────────────────────────────────────────────────────────────────────────────────────────────────
 const results: Record<string, any> = {};
@@ -280,10 +339,19 @@ async function main() {
   // 1. First start, on the empty database: parley applies its migrations.
   step('starting parley on the empty database (applies migrations)');
   const parley = await startParley({
-    parleyDir, databaseUrl: mainProxy ? viaProxy(mainProxy) : dbUrl, jwtSecret, tmpDir, logFile: logFile('parley'),
+    parleyDir,
+    databaseUrl: mainProxy ? viaProxy(mainProxy) : dbUrl,
+    jwtSecret,
+    tmpDir,
+    logFile: logFile('parley'),
   });
   results.coldStart = { emptyDatabase: { readyMs: round(parley.readyMs, 1), rssKb: parley.rssKb() } };
-  const thin = await startThin({ databaseUrl: thinProxy ? viaProxy(thinProxy) : dbUrl, jwtSecret, logFile: logFile('thin'), benchDir: BENCH_DIR });
+  const thin = await startThin({
+    databaseUrl: thinProxy ? viaProxy(thinProxy) : dbUrl,
+    jwtSecret,
+    logFile: logFile('thin'),
+    benchDir: BENCH_DIR,
+  });
   step(`parley ready in ${num(parley.readyMs)} ms (pid ${parley.pid}, ${parley.url}); thin server at ${thin.url}`);
   const parleyHttp = createGqlHttpClient(parley.url, 8);
   const thinHttp = createGqlHttpClient(thin.url, 8);
@@ -327,23 +395,44 @@ async function main() {
   // ── sends ──
   if (runs('sends')) {
     const rows: any[] = [];
-    const variants = [...targets, { name: 'raw1' as const, target: { kind: 'raw', databaseUrl: dbUrl, statement: 'single' } as Target, server: null }];
+    const variants = [
+      ...targets,
+      {
+        name: 'raw1' as const,
+        target: { kind: 'raw', databaseUrl: dbUrl, statement: 'single' } as Target,
+        server: null,
+      },
+    ];
     for (const concurrency of P.sendConcurrency) {
       const senders: Sender[] = ids.sendFrom.slice(0, concurrency).map((id, i) => ({
-        token: token(id), senderId: id, recipientId: ids.sendTo[i],
+        token: token(id),
+        senderId: id,
+        recipientId: ids.sendTo[i],
       }));
       for (const v of variants) {
-        if (P.sendWarmMs) await load.call('sends', { target: v.target, senders, concurrency, durationMs: P.sendWarmMs });
+        if (P.sendWarmMs)
+          await load.call('sends', { target: v.target, senders, concurrency, durationMs: P.sendWarmMs });
         const { result: r, cpuMs } = await withCpu<RunResult>(v.server, () =>
-          load.call('sends', { target: v.target, senders, concurrency, durationMs: P.sendMs, count: P.sendCount }));
+          load.call('sends', { target: v.target, senders, concurrency, durationMs: P.sendMs, count: P.sendCount }),
+        );
         rows.push({
-          target: v.name, concurrency, sends: r.ok, errors: r.errors, firstError: r.firstError,
-          perSecond: round(r.perSecond, 1), latencyMs: lat(r),
+          target: v.name,
+          concurrency,
+          sends: r.ok,
+          errors: r.errors,
+          firstError: r.firstError,
+          perSecond: round(r.perSecond, 1),
+          latencyMs: lat(r),
           serverCpuMsPerOp: cpuMs === null ? null : round(cpuMs / Math.max(1, r.ok), 3),
         });
-        check(`sends ${v.name} ×${concurrency}: all acknowledged`, r.errors === 0 && r.ok > 0 && (!P.sendCount || r.ok === P.sendCount),
-          `${r.ok} ok, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`);
-        step(`sends ${v.name} ×${concurrency}: ${num(r.perSecond)}/s, p50 ${num(r.latency.p50)} ms, p99 ${num(r.latency.p99)} ms`);
+        check(
+          `sends ${v.name} ×${concurrency}: all acknowledged`,
+          r.errors === 0 && r.ok > 0 && (!P.sendCount || r.ok === P.sendCount),
+          `${r.ok} ok, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`,
+        );
+        step(
+          `sends ${v.name} ×${concurrency}: ${num(r.perSecond)}/s, p50 ${num(r.latency.p50)} ms, p99 ${num(r.latency.p99)} ms`,
+        );
       }
     }
     results.sends = rows;
@@ -367,19 +456,37 @@ async function main() {
     for (const page of ['newest', 'deep'] as const) {
       for (const v of targets) {
         const args = {
-          target: v.target, token: token(a), withUserId: b, pageSize: 50, concurrency: P.historyConcurrency,
+          target: v.target,
+          token: token(a),
+          withUserId: b,
+          pageSize: 50,
+          concurrency: P.historyConcurrency,
           before: page === 'deep' && v.name !== 'raw' ? cursors[v.name as 'parley' | 'thin'] : undefined,
-          conversationId, beforeSeq: page === 'deep' ? 100 : undefined,
+          conversationId,
+          beforeSeq: page === 'deep' ? 100 : undefined,
         };
         if (P.historyWarmMs) await load.call('history', { ...args, durationMs: P.historyWarmMs });
         const { result: r, cpuMs } = await withCpu<RunResult & { edges: number }>(v.server, () =>
-          load.call('history', { ...args, durationMs: P.historyMs, count: P.historyCount }));
+          load.call('history', { ...args, durationMs: P.historyMs, count: P.historyCount }),
+        );
         rows.push({
-          page, target: v.name, requests: r.ok, errors: r.errors, firstError: r.firstError, perSecond: round(r.perSecond, 1),
-          latencyMs: lat(r), serverCpuMsPerOp: cpuMs === null ? null : round(cpuMs / Math.max(1, r.ok), 3),
+          page,
+          target: v.name,
+          requests: r.ok,
+          errors: r.errors,
+          firstError: r.firstError,
+          perSecond: round(r.perSecond, 1),
+          latencyMs: lat(r),
+          serverCpuMsPerOp: cpuMs === null ? null : round(cpuMs / Math.max(1, r.ok), 3),
         });
-        check(`history ${page} ${v.name}: full pages, no errors`, r.errors === 0 && r.ok > 0, `${r.ok} ok, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`);
-        step(`history ${page} ${v.name}: ${num(r.perSecond)}/s, p50 ${num(r.latency.p50)} ms, p99 ${num(r.latency.p99)} ms`);
+        check(
+          `history ${page} ${v.name}: full pages, no errors`,
+          r.errors === 0 && r.ok > 0,
+          `${r.ok} ok, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`,
+        );
+        step(
+          `history ${page} ${v.name}: ${num(r.perSecond)}/s, p50 ${num(r.latency.p50)} ms, p99 ${num(r.latency.p99)} ms`,
+        );
       }
     }
     results.history = { rows: P.historyRows, seedMs: round(seedMs, 0), concurrency: P.historyConcurrency, pages: rows };
@@ -392,31 +499,70 @@ async function main() {
     step(`catch-up: seeding ${n + 1} messages`);
     const conversationId = await seedConversation(db, a, b, n + 1);
     const firstCursor = async (client: GqlHttpClient) =>
-      (await gql<HistoryPage>(client, HISTORY_FORWARD, { with: b, first: 1 }, token(a))).chatHistory.pageInfo.endCursor!;
+      (await gql<HistoryPage>(client, HISTORY_FORWARD, { with: b, first: 1 }, token(a))).chatHistory.pageInfo
+        .endCursor!;
     const after = { parley: await firstCursor(parleyHttp), thin: await firstCursor(thinHttp) };
     // Warm the paths once with the newest 99 messages.
-    const tail = (await gql<HistoryPage>(parleyHttp, HISTORY_BACK, { with: b, last: 100 }, token(a))).chatHistory.pageInfo.startCursor!;
-    await load.call('catchupSubscription', { url: parley.url, token: token(a), withUserId: b, after: tail, expect: 99, timeoutMs: 30_000 });
+    const tail = (await gql<HistoryPage>(parleyHttp, HISTORY_BACK, { with: b, last: 100 }, token(a))).chatHistory
+      .pageInfo.startCursor!;
+    await load.call('catchupSubscription', {
+      url: parley.url,
+      token: token(a),
+      withUserId: b,
+      after: tail,
+      expect: 99,
+      timeoutMs: 30_000,
+    });
     const timeoutMs = Math.max(60_000, n * 20);
-    const sub = await withCpu(parley, () => load.call('catchupSubscription', { url: parley.url, token: token(a), withUserId: b, after: after.parley, expect: n, timeoutMs }));
+    const sub = await withCpu(parley, () =>
+      load.call('catchupSubscription', {
+        url: parley.url,
+        token: token(a),
+        withUserId: b,
+        after: after.parley,
+        expect: n,
+        timeoutMs,
+      }),
+    );
     const paging: Record<string, any> = {};
     for (const v of targets) {
-      const { result, cpuMs } = await withCpu(v.server, () => load.call('catchupPaging', {
-        target: v.target, token: token(a), withUserId: b, after: v.name === 'raw' ? undefined : after[v.name as 'parley' | 'thin'],
-        conversationId, afterSeq: 1, pageSize: 100, expect: n,
-      }));
+      const { result, cpuMs } = await withCpu(v.server, () =>
+        load.call('catchupPaging', {
+          target: v.target,
+          token: token(a),
+          withUserId: b,
+          after: v.name === 'raw' ? undefined : after[v.name as 'parley' | 'thin'],
+          conversationId,
+          afterSeq: 1,
+          pageSize: 100,
+          expect: n,
+        }),
+      );
       paging[v.name] = { ...result, ms: round(result.ms, 1), serverCpuMs: cpuMs };
-      check(`catch-up by paging ${v.name}: ${n} messages in order`, !result.error && result.received === n && result.inOrder,
-        `${result.received} received${result.error ? `, ${result.error}` : ''}${result.inOrder ? '' : ', out of order'}`);
+      check(
+        `catch-up by paging ${v.name}: ${n} messages in order`,
+        !result.error && result.received === n && result.inOrder,
+        `${result.received} received${result.error ? `, ${result.error}` : ''}${result.inOrder ? '' : ', out of order'}`,
+      );
     }
     results.catchup = {
       messages: n,
-      subscription: { ...sub.result, ms: round(sub.result.ms, 1), serverCpuMs: sub.cpuMs, messagesPerSecond: round((sub.result.received / sub.result.ms) * 1000, 0) },
+      subscription: {
+        ...sub.result,
+        ms: round(sub.result.ms, 1),
+        serverCpuMs: sub.cpuMs,
+        messagesPerSecond: round((sub.result.received / sub.result.ms) * 1000, 0),
+      },
       paging,
     };
-    check(`catch-up by subscription: ${n} messages, in order, once`, !sub.result.error && sub.result.received === n && sub.result.inOrder && sub.result.duplicates === 0,
-      `${sub.result.received} received${sub.result.error ? `, ${sub.result.error}` : ''}`);
-    step(`catch-up ${n}: subscription ${num(sub.result.ms)} ms, paging parley ${num(paging.parley.ms)} ms, thin ${num(paging.thin.ms)} ms, raw ${num(paging.raw.ms)} ms`);
+    check(
+      `catch-up by subscription: ${n} messages, in order, once`,
+      !sub.result.error && sub.result.received === n && sub.result.inOrder && sub.result.duplicates === 0,
+      `${sub.result.received} received${sub.result.error ? `, ${sub.result.error}` : ''}`,
+    );
+    step(
+      `catch-up ${n}: subscription ${num(sub.result.ms)} ms, paging parley ${num(paging.parley.ms)} ms, thin ${num(paging.thin.ms)} ms, raw ${num(paging.raw.ms)} ms`,
+    );
   }
 
   // ── delivery latency ──
@@ -425,32 +571,68 @@ async function main() {
     const idle = ids.idle.slice(0, P.deliveryIdle);
     step(`delivery: opening ${recipients.length} active + ${idle.length} idle subscriptions`);
     const opened = await load.call('wsOpen', {
-      key: 'delivery', url: parley.url, tokens: [...recipients, ...idle].map(token), batch: 50, subscribe: true,
+      key: 'delivery',
+      url: parley.url,
+      tokens: [...recipients, ...idle].map(token),
+      batch: 50,
+      subscribe: true,
     });
-    check('delivery: every subscriber connected', opened.failed === 0, `${opened.failed} failed${opened.firstError ? ` (${opened.firstError})` : ''}`);
+    check(
+      'delivery: every subscriber connected',
+      opened.failed === 0,
+      `${opened.failed} failed${opened.firstError ? ` (${opened.firstError})` : ''}`,
+    );
     await sleep(2_000); // past each subscription's first re-check (1 s)
-    const pairs = ids.deliveryFrom.map((s, i) => ({ senderToken: token(s), recipientId: recipients[i], subscriber: i }));
+    const pairs = ids.deliveryFrom.map((s, i) => ({
+      senderToken: token(s),
+      recipientId: recipients[i],
+      subscriber: i,
+    }));
     const base = { url: parley.url, key: 'delivery', pairs, drainMs: smoke ? 10_000 : 30_000, maxInFlight: 512 };
     if (P.deliveryWarmMs) await load.call('deliver', { ...base, rate: P.rates[0], durationMs: P.deliveryWarmMs });
     const rows: any[] = [];
     const rssWithSubscribers = parley.rssKb();
     for (const rate of P.rates) {
-      const { result: r, cpuMs } = await withCpu<DeliveryResult>(parley, () => load.call('deliver', { ...base, rate, durationMs: P.deliveryMs }));
-      const pick = (s: typeof r.ack) => ({ p50: round(s.p50, 2), p90: round(s.p90, 2), p99: round(s.p99, 2), max: round(s.max, 1) });
+      const { result: r, cpuMs } = await withCpu<DeliveryResult>(parley, () =>
+        load.call('deliver', { ...base, rate, durationMs: P.deliveryMs }),
+      );
+      const pick = (s: typeof r.ack) => ({
+        p50: round(s.p50, 2),
+        p90: round(s.p90, 2),
+        p99: round(s.p99, 2),
+        max: round(s.max, 1),
+      });
       rows.push({
-        ...r, ack: pick(r.ack), delivery: pick(r.delivery), achievedPerSecond: round(r.achievedPerSecond, 1),
-        durationMs: round(r.durationMs, 0), serverCpuMsPerMessage: cpuMs === null ? null : round(cpuMs / Math.max(1, r.acked), 3),
+        ...r,
+        ack: pick(r.ack),
+        delivery: pick(r.delivery),
+        achievedPerSecond: round(r.achievedPerSecond, 1),
+        durationMs: round(r.durationMs, 0),
+        serverCpuMsPerMessage: cpuMs === null ? null : round(cpuMs / Math.max(1, r.acked), 3),
         serverCpuPercent: cpuMs === null ? null : round((cpuMs / r.durationMs) * 100, 1),
       });
-      check(`delivery at ${rate}/s: every acknowledged send delivered once, to its recipient`,
-        r.missing === 0 && r.misdelivered === 0 && r.duplicates === 0 && r.subscriptionErrors === 0 && r.acked > 0 &&
+      check(
+        `delivery at ${rate}/s: every acknowledged send delivered once, to its recipient`,
+        r.missing === 0 &&
+          r.misdelivered === 0 &&
+          r.duplicates === 0 &&
+          r.subscriptionErrors === 0 &&
+          r.acked > 0 &&
           // Tiny smoke rates must all go through; past saturation, refused sends are a result, not a harness failure.
           (!smoke || (r.sendErrors === 0 && r.skipped === 0)),
-        `${r.acked} acked, ${r.delivered} delivered, ${r.sendErrors} send errors${r.firstError ? ` (${r.firstError})` : ''}, ${r.misdelivered} misdelivered, ${r.duplicates} duplicates, ${r.subscriptionErrors} subscription errors`);
-      step(`delivery ${rate}/s offered: ${num(r.achievedPerSecond)}/s acked, delivery p50 ${num(r.delivery.p50)} ms, p99 ${num(r.delivery.p99)} ms${r.skipped ? `, ${r.skipped} not sent (over ${base.maxInFlight} in flight)` : ''}`);
+        `${r.acked} acked, ${r.delivered} delivered, ${r.sendErrors} send errors${r.firstError ? ` (${r.firstError})` : ''}, ${r.misdelivered} misdelivered, ${r.duplicates} duplicates, ${r.subscriptionErrors} subscription errors`,
+      );
+      step(
+        `delivery ${rate}/s offered: ${num(r.achievedPerSecond)}/s acked, delivery p50 ${num(r.delivery.p50)} ms, p99 ${num(r.delivery.p99)} ms${r.skipped ? `, ${r.skipped} not sent (over ${base.maxInFlight} in flight)` : ''}`,
+      );
     }
     await load.call('wsClose', { key: 'delivery' });
-    results.delivery = { active: recipients.length, idle: idle.length, rssKbWithSubscribers: rssWithSubscribers, rates: rows };
+    results.delivery = {
+      active: recipients.length,
+      idle: idle.length,
+      rssKbWithSubscribers: rssWithSubscribers,
+      rates: rows,
+    };
   }
 
   // The timed scenarios are over: free the CPU for the fresh servers.
@@ -463,8 +645,24 @@ async function main() {
   if (runs('roundtrips')) {
     const rtProxy = mainProxy ?? (await newProxy());
     const rtThinProxy = thinProxy ?? (await newProxy());
-    const server = smoke ? parley : await startParley({ name: 'parley-rt', parleyDir, databaseUrl: viaProxy(rtProxy), jwtSecret, tmpDir, logFile: logFile('parley-rt') });
-    const thinServer = smoke ? thin : await startThin({ databaseUrl: viaProxy(rtThinProxy), jwtSecret, logFile: logFile('thin-rt'), benchDir: BENCH_DIR });
+    const server = smoke
+      ? parley
+      : await startParley({
+          name: 'parley-rt',
+          parleyDir,
+          databaseUrl: viaProxy(rtProxy),
+          jwtSecret,
+          tmpDir,
+          logFile: logFile('parley-rt'),
+        });
+    const thinServer = smoke
+      ? thin
+      : await startThin({
+          databaseUrl: viaProxy(rtThinProxy),
+          jwtSecret,
+          logFile: logFile('thin-rt'),
+          benchDir: BENCH_DIR,
+        });
     const client = smoke ? parleyHttp : createGqlHttpClient(server.url, 2);
     const thinClient = smoke ? thinHttp : createGqlHttpClient(thinServer.url, 2);
     const [a, b] = ids.rt;
@@ -473,7 +671,8 @@ async function main() {
     const history = (c: GqlHttpClient) => gql(c, HISTORY_BACK, { with: b, last: 50 }, token(a));
     // The web app's subscription: one conversation, resuming from the newest message it holds.
     const subscribe = async (settle: number[]) => {
-      const after = (await gql<HistoryPage>(client, HISTORY_BACK, { with: b, last: 1 }, token(a))).chatHistory.pageInfo.startCursor;
+      const after = (await gql<HistoryPage>(client, HISTORY_BACK, { with: b, last: 1 }, token(a))).chatHistory.pageInfo
+        .startCursor;
       const ws = await GqlWs.connect(server.url, token(a));
       const counts: number[] = [];
       const began = performance.now();
@@ -505,7 +704,12 @@ async function main() {
     const idleMs = performance.now() - idleStart;
     const idlePerSecond = (rtProxy.roundTrips() / idleMs) * 1000;
     const thinIdlePerSecond = (rtThinProxy.roundTrips() / idleMs) * 1000;
-    const measure = async (proxy: PgProxy, idleRate: number, op: () => Promise<unknown>, before?: () => Promise<unknown>) => {
+    const measure = async (
+      proxy: PgProxy,
+      idleRate: number,
+      op: () => Promise<unknown>,
+      before?: () => Promise<unknown>,
+    ) => {
       const values: number[] = [];
       for (let i = 0; i < P.rtReps; i++) {
         if (before) {
@@ -518,22 +722,39 @@ async function main() {
         await sleep(50); // anything the operation does after answering
         values.push(proxy.roundTrips() - (idleRate * (performance.now() - began)) / 1000);
       }
-      return { mean: round(summarize(values).mean, 2), min: round(Math.min(...values), 2), max: round(Math.max(...values), 2) };
+      return {
+        mean: round(summarize(values).mean, 2),
+        min: round(Math.min(...values), 2),
+        max: round(Math.max(...values), 2),
+      };
     };
     const ops: Record<string, any> = {
       send: await measure(rtProxy, idlePerSecond, () => send(client, a, b)),
       historyPage: await measure(rtProxy, idlePerSecond, () => history(client)),
-      markRead: await measure(rtProxy, idlePerSecond, () => gql(client, MARK_READ, { sender: b }, token(a)), () => send(client, b, a)),
+      markRead: await measure(
+        rtProxy,
+        idlePerSecond,
+        () => gql(client, MARK_READ, { sender: b }, token(a)),
+        () => send(client, b, a),
+      ),
     };
     const early: number[] = [];
     const late: number[] = [];
     for (let i = 0; i < P.rtReps; i++) {
       const [c300, c1500] = await subscribe([300, 1_500]);
-      early.push(c300 - (idlePerSecond * 0.3));
-      late.push(c1500 - (idlePerSecond * 1.5));
+      early.push(c300 - idlePerSecond * 0.3);
+      late.push(c1500 - idlePerSecond * 1.5);
     }
-    ops.subscriptionStart = { mean: round(summarize(early).mean, 2), min: round(Math.min(...early), 2), max: round(Math.max(...early), 2) };
-    ops.subscriptionStartWithResync = { mean: round(summarize(late).mean, 2), min: round(Math.min(...late), 2), max: round(Math.max(...late), 2) };
+    ops.subscriptionStart = {
+      mean: round(summarize(early).mean, 2),
+      min: round(Math.min(...early), 2),
+      max: round(Math.max(...early), 2),
+    };
+    ops.subscriptionStartWithResync = {
+      mean: round(summarize(late).mean, 2),
+      min: round(Math.min(...late), 2),
+      max: round(Math.max(...late), 2),
+    };
     const thinOps = {
       send: await measure(rtThinProxy, thinIdlePerSecond, () => send(thinClient, a, b)),
       historyPage: await measure(rtThinProxy, thinIdlePerSecond, () => history(thinClient)),
@@ -544,11 +765,19 @@ async function main() {
       parley: ops,
       thin: { idlePerSecond: round(thinIdlePerSecond, 3), ...thinOps },
     };
-    check('round trips: counted for every operation', Object.values(ops).every((o) => Number.isFinite(o.mean)) && ops.send.mean >= 1 && ops.historyPage.mean >= 1,
-      JSON.stringify(ops));
-    check('round trips: the thin server does one per operation (the proxy counts right)', Math.round(thinOps.send.mean) === 1 && Math.round(thinOps.historyPage.mean) === 1,
-      JSON.stringify(thinOps));
-    step(`round trips: send ${ops.send.mean}, history ${ops.historyPage.mean}, markRead ${ops.markRead.mean}, subscribe ${ops.subscriptionStart.mean} (+resync ${ops.subscriptionStartWithResync.mean}); idle ${num(idlePerSecond)}/s`);
+    check(
+      'round trips: counted for every operation',
+      Object.values(ops).every((o) => Number.isFinite(o.mean)) && ops.send.mean >= 1 && ops.historyPage.mean >= 1,
+      JSON.stringify(ops),
+    );
+    check(
+      'round trips: the thin server does one per operation (the proxy counts right)',
+      Math.round(thinOps.send.mean) === 1 && Math.round(thinOps.historyPage.mean) === 1,
+      JSON.stringify(thinOps),
+    );
+    step(
+      `round trips: send ${ops.send.mean}, history ${ops.historyPage.mean}, markRead ${ops.markRead.mean}, subscribe ${ops.subscriptionStart.mean} (+resync ${ops.subscriptionStartWithResync.mean}); idle ${num(idlePerSecond)}/s`,
+    );
     if (!smoke) {
       client.close();
       thinClient.close();
@@ -561,11 +790,24 @@ async function main() {
   if (runs('memory')) {
     const server = smoke
       ? parley
-      : await startParley({ name: 'parley-mem', parleyDir, databaseUrl: dbUrl, jwtSecret, tmpDir, logFile: logFile('parley-mem') });
+      : await startParley({
+          name: 'parley-mem',
+          parleyDir,
+          databaseUrl: dbUrl,
+          jwtSecret,
+          tmpDir,
+          logFile: logFile('parley-mem'),
+        });
     await sleep(smoke ? 200 : 2_000);
     const before = await rssSettled(server, smoke ? 2 : 5);
     const n = P.memConnections;
-    const opened = await load.call('wsOpen', { key: 'memory', url: server.url, tokens: ids.idle.slice(0, n).map(token), batch: 50, subscribe: true });
+    const opened = await load.call('wsOpen', {
+      key: 'memory',
+      url: server.url,
+      tokens: ids.idle.slice(0, n).map(token),
+      batch: 50,
+      subscribe: true,
+    });
     await sleep(smoke ? 1_500 : 4_000); // past the subscriptions' first re-check
     const after = await rssSettled(server, smoke ? 2 : 5);
     const closed = await load.call('wsClose', { key: 'memory' });
@@ -577,8 +819,14 @@ async function main() {
       kbPerConnection: round((after - before) / Math.max(1, opened.opened), 1),
       subscriptionErrors: closed.errors,
     };
-    check(`memory: ${n} subscribed connections opened`, opened.failed === 0 && closed.errors === 0, `${opened.failed} failed${opened.firstError ? ` (${opened.firstError})` : ''}, ${closed.errors} subscription errors`);
-    step(`memory: ${opened.opened} idle subscribed sockets, RSS ${num(before / 1024)} → ${num(after / 1024)} MiB, ${num(results.memory.kbPerConnection)} KiB each`);
+    check(
+      `memory: ${n} subscribed connections opened`,
+      opened.failed === 0 && closed.errors === 0,
+      `${opened.failed} failed${opened.firstError ? ` (${opened.firstError})` : ''}, ${closed.errors} subscription errors`,
+    );
+    step(
+      `memory: ${opened.opened} idle subscribed sockets, RSS ${num(before / 1024)} → ${num(after / 1024)} MiB, ${num(results.memory.kbPerConnection)} KiB each`,
+    );
     if (!smoke) await server.stop();
   }
 
@@ -586,15 +834,28 @@ async function main() {
   if (runs('coldstart')) {
     const starts: { readyMs: number; listeningMs: number; rssKb: number }[] = [];
     for (let i = 0; i < P.coldStarts; i++) {
-      const s = await startParley({ name: `parley-cold-${i}`, parleyDir, databaseUrl: dbUrl, jwtSecret, tmpDir, logFile: logFile(`parley-cold-${i}`) });
+      const s = await startParley({
+        name: `parley-cold-${i}`,
+        parleyDir,
+        databaseUrl: dbUrl,
+        jwtSecret,
+        tmpDir,
+        logFile: logFile(`parley-cold-${i}`),
+      });
       starts.push({ readyMs: round(s.readyMs, 1), listeningMs: round(s.startMs, 1), rssKb: s.rssKb() });
       await s.stop();
     }
     results.coldStart.migratedDatabase = starts.length
       ? { runs: starts, readyMs: median(starts.map((s) => s.readyMs)), rssKb: median(starts.map((s) => s.rssKb)) }
       : null;
-    check('cold start: parley became ready', Number.isFinite(results.coldStart.emptyDatabase.readyMs) && starts.every((s) => Number.isFinite(s.readyMs)));
-    if (starts.length) step(`cold start (migrated database): ready in ${num(results.coldStart.migratedDatabase.readyMs)} ms, RSS ${num(results.coldStart.migratedDatabase.rssKb / 1024)} MiB`);
+    check(
+      'cold start: parley became ready',
+      Number.isFinite(results.coldStart.emptyDatabase.readyMs) && starts.every((s) => Number.isFinite(s.readyMs)),
+    );
+    if (starts.length)
+      step(
+        `cold start (migrated database): ready in ${num(results.coldStart.migratedDatabase.readyMs)} ms, RSS ${num(results.coldStart.migratedDatabase.rssKb / 1024)} MiB`,
+      );
   }
 
   if (smoke) {
@@ -614,25 +875,57 @@ function computeRatios() {
   const out: Record<string, any> = {};
   if (results.sends) {
     const rows = results.sends as any[];
-    out.sends = Object.fromEntries(P.sendConcurrency.map((c) => {
-      const get = (t: string) => rows.find((x) => x.concurrency === c && x.target === t);
-      const p = get('parley'), th = get('thin'), raw = get('raw');
-      return [c, {
-        parleyOverThin: { p50: r(p?.latencyMs.p50, th?.latencyMs.p50), p99: r(p?.latencyMs.p99, th?.latencyMs.p99), throughput: r(p?.perSecond, th?.perSecond), cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp) },
-        parleyOverRaw: { p50: r(p?.latencyMs.p50, raw?.latencyMs.p50), p99: r(p?.latencyMs.p99, raw?.latencyMs.p99), throughput: r(p?.perSecond, raw?.perSecond) },
-      }];
-    }));
+    out.sends = Object.fromEntries(
+      P.sendConcurrency.map((c) => {
+        const get = (t: string) => rows.find((x) => x.concurrency === c && x.target === t);
+        const p = get('parley'),
+          th = get('thin'),
+          raw = get('raw');
+        return [
+          c,
+          {
+            parleyOverThin: {
+              p50: r(p?.latencyMs.p50, th?.latencyMs.p50),
+              p99: r(p?.latencyMs.p99, th?.latencyMs.p99),
+              throughput: r(p?.perSecond, th?.perSecond),
+              cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp),
+            },
+            parleyOverRaw: {
+              p50: r(p?.latencyMs.p50, raw?.latencyMs.p50),
+              p99: r(p?.latencyMs.p99, raw?.latencyMs.p99),
+              throughput: r(p?.perSecond, raw?.perSecond),
+            },
+          },
+        ];
+      }),
+    );
   }
   if (results.history) {
     const rows = results.history.pages as any[];
-    out.history = Object.fromEntries(['newest', 'deep'].map((page) => {
-      const get = (t: string) => rows.find((x) => x.page === page && x.target === t);
-      const p = get('parley'), th = get('thin'), raw = get('raw');
-      return [page, {
-        parleyOverThin: { p50: r(p?.latencyMs.p50, th?.latencyMs.p50), p99: r(p?.latencyMs.p99, th?.latencyMs.p99), throughput: r(p?.perSecond, th?.perSecond), cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp) },
-        parleyOverRaw: { p50: r(p?.latencyMs.p50, raw?.latencyMs.p50), p99: r(p?.latencyMs.p99, raw?.latencyMs.p99), throughput: r(p?.perSecond, raw?.perSecond) },
-      }];
-    }));
+    out.history = Object.fromEntries(
+      ['newest', 'deep'].map((page) => {
+        const get = (t: string) => rows.find((x) => x.page === page && x.target === t);
+        const p = get('parley'),
+          th = get('thin'),
+          raw = get('raw');
+        return [
+          page,
+          {
+            parleyOverThin: {
+              p50: r(p?.latencyMs.p50, th?.latencyMs.p50),
+              p99: r(p?.latencyMs.p99, th?.latencyMs.p99),
+              throughput: r(p?.perSecond, th?.perSecond),
+              cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp),
+            },
+            parleyOverRaw: {
+              p50: r(p?.latencyMs.p50, raw?.latencyMs.p50),
+              p99: r(p?.latencyMs.p99, raw?.latencyMs.p99),
+              throughput: r(p?.perSecond, raw?.perSecond),
+            },
+          },
+        ];
+      }),
+    );
   }
   if (results.catchup) {
     const c = results.catchup;
@@ -650,81 +943,200 @@ function report(): string {
   const out: string[] = [];
   const m = results.meta ?? {};
   out.push(`\nparley bench — ${mode} run, ${m.date ?? ''}`);
-  out.push(`node ${m.node}, PostgreSQL ${m.postgres}, ${m.cpus} CPUs (${m.cpuModel}), load average at start ${m.loadAverageAtStart?.join(' ')}`);
+  out.push(
+    `node ${m.node}, PostgreSQL ${m.postgres}, ${m.cpus} CPUs (${m.cpuModel}), load average at start ${m.loadAverageAtStart?.join(' ')}`,
+  );
   out.push(`parley: ${m.parleyCommand} (${m.parleyDir}); thin = bench/thin-server.ts; raw = pg, parley's statements`);
 
   if (results.sends) {
     const rows = results.sends as any[];
     out.push('\nSENDS (closed loop; each sender in its own conversation; latency = request → answer)');
-    out.push(table(
-      ['senders', 'target', 'sends/s', 'p50 ms', 'p99 ms', 'server CPU ms/send', 'errors'],
-      rows.map((r) => [r.concurrency, r.target === 'raw1' ? 'raw (1 stmt)' : r.target, num(r.perSecond), num(r.latencyMs.p50), num(r.latencyMs.p99), num(r.serverCpuMsPerOp), r.errors]),
-    ));
+    out.push(
+      table(
+        ['senders', 'target', 'sends/s', 'p50 ms', 'p99 ms', 'server CPU ms/send', 'errors'],
+        rows.map((r) => [
+          r.concurrency,
+          r.target === 'raw1' ? 'raw (1 stmt)' : r.target,
+          num(r.perSecond),
+          num(r.latencyMs.p50),
+          num(r.latencyMs.p99),
+          num(r.serverCpuMsPerOp),
+          r.errors,
+        ]),
+      ),
+    );
     const ratioRows = P.sendConcurrency.map((c) => {
       const get = (t: string) => rows.find((r) => r.concurrency === c && r.target === t);
-      const p = get('parley'), th = get('thin'), raw = get('raw');
-      return [c, times(ratio(p?.latencyMs.p50, th?.latencyMs.p50)), times(ratio(p?.latencyMs.p99, th?.latencyMs.p99)), times(ratio(p?.perSecond, th?.perSecond)),
-        times(ratio(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp)), times(ratio(p?.latencyMs.p50, raw?.latencyMs.p50)), times(ratio(p?.perSecond, raw?.perSecond))];
+      const p = get('parley'),
+        th = get('thin'),
+        raw = get('raw');
+      return [
+        c,
+        times(ratio(p?.latencyMs.p50, th?.latencyMs.p50)),
+        times(ratio(p?.latencyMs.p99, th?.latencyMs.p99)),
+        times(ratio(p?.perSecond, th?.perSecond)),
+        times(ratio(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp)),
+        times(ratio(p?.latencyMs.p50, raw?.latencyMs.p50)),
+        times(ratio(p?.perSecond, raw?.perSecond)),
+      ];
     });
     out.push('');
-    out.push(table(['senders', 'p50 parley/thin', 'p99 parley/thin', 'sends/s parley/thin', 'CPU parley/thin', 'p50 parley/raw', 'sends/s parley/raw'], ratioRows));
+    out.push(
+      table(
+        [
+          'senders',
+          'p50 parley/thin',
+          'p99 parley/thin',
+          'sends/s parley/thin',
+          'CPU parley/thin',
+          'p50 parley/raw',
+          'sends/s parley/raw',
+        ],
+        ratioRows,
+      ),
+    );
   }
   if (results.history) {
     const h = results.history;
-    out.push(`\nHISTORY PAGE (50 messages with senders; ${h.rows.toLocaleString('en')}-message conversation; ${h.concurrency} concurrent readers; deep = 50 before the 100th-oldest)`);
-    out.push(table(
-      ['page', 'target', 'pages/s', 'p50 ms', 'p99 ms', 'server CPU ms/page', 'p50 parley/×', 'errors'],
-      (h.pages as any[]).map((r) => {
-        const p = (h.pages as any[]).find((x) => x.page === r.page && x.target === 'parley');
-        return [r.page, r.target, num(r.perSecond), num(r.latencyMs.p50), num(r.latencyMs.p99), num(r.serverCpuMsPerOp),
-          r.target === 'parley' ? '' : times(ratio(p?.latencyMs.p50, r.latencyMs.p50)), r.errors];
-      }),
-    ));
+    out.push(
+      `\nHISTORY PAGE (50 messages with senders; ${h.rows.toLocaleString('en')}-message conversation; ${h.concurrency} concurrent readers; deep = 50 before the 100th-oldest)`,
+    );
+    out.push(
+      table(
+        ['page', 'target', 'pages/s', 'p50 ms', 'p99 ms', 'server CPU ms/page', 'p50 parley/×', 'errors'],
+        (h.pages as any[]).map((r) => {
+          const p = (h.pages as any[]).find((x) => x.page === r.page && x.target === 'parley');
+          return [
+            r.page,
+            r.target,
+            num(r.perSecond),
+            num(r.latencyMs.p50),
+            num(r.latencyMs.p99),
+            num(r.serverCpuMsPerOp),
+            r.target === 'parley' ? '' : times(ratio(p?.latencyMs.p50, r.latencyMs.p50)),
+            r.errors,
+          ];
+        }),
+      ),
+    );
   }
   if (results.catchup) {
     const c = results.catchup;
     out.push(`\nCATCH-UP (${c.messages.toLocaleString('en')} stored messages after a cursor)`);
-    const rows: any[] = [['parley messageAdded(after:) over graphql-ws', c.subscription.ms, c.subscription.received, '', c.subscription.serverCpuMs]];
+    const rows: any[] = [
+      [
+        'parley messageAdded(after:) over graphql-ws',
+        c.subscription.ms,
+        c.subscription.received,
+        '',
+        c.subscription.serverCpuMs,
+      ],
+    ];
     for (const t of ['parley', 'thin', 'raw']) {
       const p = c.paging[t];
       if (p) rows.push([`${t} chatHistory(first: 100, after:) pages`, p.ms, p.received, p.pages, p.serverCpuMs]);
     }
-    out.push(table(['how', 'ms to receive all', 'received', 'requests', 'server CPU ms'], rows.map((r) => [r[0], num(r[1]), r[2], r[3], num(r[4])])));
-    out.push(`subscription / parley paging: ${times(ratio(c.subscription.ms, c.paging.parley?.ms))}; parley paging / thin: ${times(ratio(c.paging.parley?.ms, c.paging.thin?.ms))}; parley paging / raw: ${times(ratio(c.paging.parley?.ms, c.paging.raw?.ms))}`);
+    out.push(
+      table(
+        ['how', 'ms to receive all', 'received', 'requests', 'server CPU ms'],
+        rows.map((r) => [r[0], num(r[1]), r[2], r[3], num(r[4])]),
+      ),
+    );
+    out.push(
+      `subscription / parley paging: ${times(ratio(c.subscription.ms, c.paging.parley?.ms))}; parley paging / thin: ${times(ratio(c.paging.parley?.ms, c.paging.thin?.ms))}; parley paging / raw: ${times(ratio(c.paging.parley?.ms, c.paging.raw?.ms))}`,
+    );
   }
   if (results.delivery) {
     const d = results.delivery;
-    out.push(`\nDELIVERY LATENCY (open loop; ${d.active} active + ${d.idle} idle subscribers; latency from when a send was due)`);
-    out.push(table(
-      ['offered/s', 'acked/s', 'ack p50', 'ack p99', 'deliv p50', 'deliv p90', 'deliv p99', 'deliv max', 'CPU ms/msg', 'server CPU %', 'not sent', 'errors', 'lost'],
-      (d.rates as any[]).map((r) => [r.rate, num(r.achievedPerSecond), num(r.ack.p50), num(r.ack.p99), num(r.delivery.p50), num(r.delivery.p90), num(r.delivery.p99), num(r.delivery.max), num(r.serverCpuMsPerMessage), num(r.serverCpuPercent), r.skipped, r.sendErrors, r.missing]),
-    ));
+    out.push(
+      `\nDELIVERY LATENCY (open loop; ${d.active} active + ${d.idle} idle subscribers; latency from when a send was due)`,
+    );
+    out.push(
+      table(
+        [
+          'offered/s',
+          'acked/s',
+          'ack p50',
+          'ack p99',
+          'deliv p50',
+          'deliv p90',
+          'deliv p99',
+          'deliv max',
+          'CPU ms/msg',
+          'server CPU %',
+          'not sent',
+          'errors',
+          'lost',
+        ],
+        (d.rates as any[]).map((r) => [
+          r.rate,
+          num(r.achievedPerSecond),
+          num(r.ack.p50),
+          num(r.ack.p99),
+          num(r.delivery.p50),
+          num(r.delivery.p90),
+          num(r.delivery.p99),
+          num(r.delivery.max),
+          num(r.serverCpuMsPerMessage),
+          num(r.serverCpuPercent),
+          r.skipped,
+          r.sendErrors,
+          r.missing,
+        ]),
+      ),
+    );
   }
   if (results.roundTrips) {
     const r = results.roundTrips;
-    out.push(`\nDATABASE ROUND TRIPS PER OPERATION (Sync + Query messages at a counting proxy; mean of ${r.reps}, idle traffic subtracted)`);
-    const row = (name: string, p: any, t?: any) => [name, p ? `${num(p.mean)} (${num(p.min)}–${num(p.max)})` : '—', t ? num(t.mean) : '—'];
-    out.push(table(['operation', 'parley', 'thin'], [
-      row('sendMessage', r.parley.send, r.thin.send),
-      row('chatHistory newest page', r.parley.historyPage, r.thin.historyPage),
-      row('markRead', r.parley.markRead),
-      row('messageAdded start (first 300 ms)', r.parley.subscriptionStart),
-      row('messageAdded start (1.5 s, incl. re-check)', r.parley.subscriptionStartWithResync),
-      ['idle, per second', num(r.idlePerSecond), num(r.thin.idlePerSecond)],
-    ]));
+    out.push(
+      `\nDATABASE ROUND TRIPS PER OPERATION (Sync + Query messages at a counting proxy; mean of ${r.reps}, idle traffic subtracted)`,
+    );
+    const row = (name: string, p: any, t?: any) => [
+      name,
+      p ? `${num(p.mean)} (${num(p.min)}–${num(p.max)})` : '—',
+      t ? num(t.mean) : '—',
+    ];
+    out.push(
+      table(
+        ['operation', 'parley', 'thin'],
+        [
+          row('sendMessage', r.parley.send, r.thin.send),
+          row('chatHistory newest page', r.parley.historyPage, r.thin.historyPage),
+          row('markRead', r.parley.markRead),
+          row('messageAdded start (first 300 ms)', r.parley.subscriptionStart),
+          row('messageAdded start (1.5 s, incl. re-check)', r.parley.subscriptionStartWithResync),
+          ['idle, per second', num(r.idlePerSecond), num(r.thin.idlePerSecond)],
+        ],
+      ),
+    );
   }
   if (results.memory || results.coldStart) {
     out.push('\nMEMORY AND START');
     const rows: any[] = [];
     if (results.memory) {
       const mm = results.memory;
-      rows.push([`per idle subscribed WebSocket (${mm.connections} on a ${mm.fresh ? 'fresh' : 'used'} server)`, `${num(mm.kbPerConnection)} KiB`]);
+      rows.push([
+        `per idle subscribed WebSocket (${mm.connections} on a ${mm.fresh ? 'fresh' : 'used'} server)`,
+        `${num(mm.kbPerConnection)} KiB`,
+      ]);
       rows.push(['RSS before → after', `${num(mm.rssKbBefore / 1024)} → ${num(mm.rssKbAfter / 1024)} MiB`]);
     }
-    if (results.delivery) rows.push([`RSS with ${results.delivery.active + results.delivery.idle} subscribers (delivery)`, `${num(results.delivery.rssKbWithSubscribers / 1024)} MiB`]);
+    if (results.delivery)
+      rows.push([
+        `RSS with ${results.delivery.active + results.delivery.idle} subscribers (delivery)`,
+        `${num(results.delivery.rssKbWithSubscribers / 1024)} MiB`,
+      ]);
     const cs = results.coldStart;
-    if (cs?.emptyDatabase) rows.push(['start to /ready, empty database (migrations)', `${num(cs.emptyDatabase.readyMs)} ms, RSS ${num(cs.emptyDatabase.rssKb / 1024)} MiB`]);
-    if (cs?.migratedDatabase) rows.push([`cold start to /ready (median of ${cs.migratedDatabase.runs.length})`, `${num(cs.migratedDatabase.readyMs)} ms, RSS at ready ${num(cs.migratedDatabase.rssKb / 1024)} MiB`]);
+    if (cs?.emptyDatabase)
+      rows.push([
+        'start to /ready, empty database (migrations)',
+        `${num(cs.emptyDatabase.readyMs)} ms, RSS ${num(cs.emptyDatabase.rssKb / 1024)} MiB`,
+      ]);
+    if (cs?.migratedDatabase)
+      rows.push([
+        `cold start to /ready (median of ${cs.migratedDatabase.runs.length})`,
+        `${num(cs.migratedDatabase.readyMs)} ms, RSS at ready ${num(cs.migratedDatabase.rssKb / 1024)} MiB`,
+      ]);
     out.push(table(['what', 'measured'], rows));
   }
   const failed = checks.filter((c) => !c.ok);
@@ -738,7 +1150,10 @@ function chart(): string | null {
   if (!d) return null;
   const rates = d.rates as any[];
   const s = (name: string, key: 'delivery' | 'ack', p: 'p50' | 'p90' | 'p99', color: string, dashed = false) => ({
-    name, color, dashed, points: rates.map((r) => [r.rate, r[key][p]] as [number, number]),
+    name,
+    color,
+    dashed,
+    points: rates.map((r) => [r.rate, r[key][p]] as [number, number]),
   });
   return lineChart({
     title: 'parley: delivery latency against offered send rate',
@@ -795,7 +1210,9 @@ if (mode === 'smoke') {
   if (!option('out')) rmSync(dir, { recursive: true, force: true });
   else console.log(`\nwrote ${path.join(dir, 'latest.json')}${svg ? ` and ${path.join(dir, 'latency.svg')}` : ''}`);
 } else {
-  console.log(`\nwrote ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}${svg ? ` and ${path.relative(process.cwd(), path.join(dir, 'latency.svg'))}` : ''}`);
+  console.log(
+    `\nwrote ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}${svg ? ` and ${path.relative(process.cwd(), path.join(dir, 'latency.svg'))}` : ''}`,
+  );
 }
 const ok = !failure && checks.every((c) => c.ok);
 console.log(ok ? `bench ${mode}: OK (${Math.round((Date.now() - t0) / 1000)} s)` : `bench ${mode}: FAILED`);

@@ -23,7 +23,10 @@ pool.on('error', () => {}); // an idle client that lost its connection is replac
 const key = new TextEncoder().encode(env.JWT_SECRET);
 
 const typeDefs = /* GraphQL */ `
-  type User { id: ID! displayName: String! }
+  type User {
+    id: ID!
+    displayName: String!
+  }
   type Message {
     id: ID!
     content: String!
@@ -32,9 +35,20 @@ const typeDefs = /* GraphQL */ `
     cursor: String!
     sender: User!
   }
-  type MessageEdge { cursor: String! node: Message! }
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
-  type MessageConnection { edges: [MessageEdge!]! pageInfo: PageInfo! }
+  type MessageEdge {
+    cursor: String!
+    node: Message!
+  }
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+  type MessageConnection {
+    edges: [MessageEdge!]!
+    pageInfo: PageInfo!
+  }
   type Query {
     chatHistory(withUserId: ID!, first: Int, after: String, last: Int, before: String): MessageConnection!
   }
@@ -113,8 +127,12 @@ const resolvers = {
       const position = cursor ? decodeCursor(cursor, forward ? 'after' : 'before') : undefined;
       const [low, high] = pair(me, other);
       const sql = forward
-        ? position ? HISTORY_SQL.forwardCursor : HISTORY_SQL.forward
-        : position ? HISTORY_SQL.backCursor : HISTORY_SQL.back;
+        ? position
+          ? HISTORY_SQL.forwardCursor
+          : HISTORY_SQL.forward
+        : position
+          ? HISTORY_SQL.backCursor
+          : HISTORY_SQL.back;
       const params: unknown[] = [low, high, size + 1];
       if (position) params.push(position.seq, position.conversationId);
       const { rows } = await pool.query<Row>(sql, params);
@@ -147,7 +165,14 @@ const resolvers = {
       const content = args.content.trim();
       if (content.length < 1 || content.length > 4000) throw bad('content must be 1..4000 characters.');
       const [low, high] = pair(me, to);
-      const { rows } = await pool.query<Row>(SEND_ONE_STATEMENT, [low, high, me, to, content, args.clientMessageId ?? null]);
+      const { rows } = await pool.query<Row>(SEND_ONE_STATEMENT, [
+        low,
+        high,
+        me,
+        to,
+        content,
+        args.clientMessageId ?? null,
+      ]);
       return toMessage(rows[0]);
     },
   },

@@ -35,7 +35,9 @@ const needs = [
 const notRun = needs.filter(([, vars]) => vars.some((v) => !process.env[v]));
 
 console.log('\n━━ summary');
-console.log(`database for the API suites: ${process.env.TEST_DATABASE_URL ? 'PostgreSQL (TEST_DATABASE_URL)' : 'embedded PGlite (set TEST_DATABASE_URL to use PostgreSQL)'}`);
+console.log(
+  `database for the API suites: ${process.env.TEST_DATABASE_URL ? 'PostgreSQL (TEST_DATABASE_URL)' : 'embedded PGlite (set TEST_DATABASE_URL to use PostgreSQL)'}`,
+);
 for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${r.seconds}s)`);
 for (const [suite, vars] of notRun) {
   console.log(`NOT RUN  ${suite} — needs ${vars.filter((v) => !process.env[v]).join(' and ')} (see README, Testing)`);

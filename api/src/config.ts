@@ -31,10 +31,18 @@ const schema = z.object({
   SEND_BURST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.sendBurst),
   CHEAP_MUTATIONS_PER_SECOND: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.cheapPerSecond),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  WS_MAX_PAYLOAD: z.coerce.number().int().min(1024).default(64 * 1024),
+  WS_MAX_PAYLOAD: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * 1024),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),

@@ -73,7 +73,11 @@ export class CredentialsShapeError {
 const CREDENTIAL_NAME = /auth|token|jwt|bearer|credential|apikey|password|secret/;
 const SEND = 'send "authorization": "Bearer <token>"';
 /** A client's key, quoted for a message (and a close reason, at most 123 bytes): printable ASCII, short. */
-const quoted = (key: string) => `"${key.replace(/[^\x20-\x7e]/g, '?').replace(/"/g, "'").slice(0, 32)}"`;
+const quoted = (key: string) =>
+  `"${key
+    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/"/g, "'")
+    .slice(0, 32)}"`;
 const present = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /**
@@ -109,7 +113,9 @@ export function authorizationParam(params: Record<string, unknown> | undefined):
   if (refused) return refused;
   for (const { path, value } of found) {
     if (bearerToken(value) === null) {
-      return new CredentialsShapeError(`${quoted(path)} must be ${typeof value === 'string' ? '' : 'a string: '}"Bearer <token>"`);
+      return new CredentialsShapeError(
+        `${quoted(path)} must be ${typeof value === 'string' ? '' : 'a string: '}"Bearer <token>"`,
+      );
     }
   }
   if (new Set(found.map((f) => f.value)).size > 1) {
@@ -119,7 +125,11 @@ export function authorizationParam(params: Record<string, unknown> | undefined):
 }
 
 /** The client's address: the socket's, or with `trustProxy` the first X-Forwarded-For entry. */
-export function clientIpOf(socketAddress: string | undefined, forwardedFor: string | null | undefined, trustProxy: boolean) {
+export function clientIpOf(
+  socketAddress: string | undefined,
+  forwardedFor: string | null | undefined,
+  trustProxy: boolean,
+) {
   const forwarded = trustProxy ? forwardedFor?.split(',')[0]?.trim() : undefined;
   return forwarded || socketAddress || 'unknown';
 }

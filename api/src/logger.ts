@@ -19,6 +19,9 @@ export function withoutMessage(err: unknown): Record<string, unknown> {
     code: e.code,
     constraint: e.constraint,
     routine: e.routine,
-    stack: e.stack?.split('\n').filter((l) => /^\s+at /.test(l)).join('\n'),
+    stack: e.stack
+      ?.split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .join('\n'),
   };
 }

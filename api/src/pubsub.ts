@@ -28,7 +28,10 @@ export const eventSerializer = {
     ),
 };
 
-export async function createEventBus<C extends Channels>(redisUrl: string | undefined, log: Logger): Promise<EventBus<C>> {
+export async function createEventBus<C extends Channels>(
+  redisUrl: string | undefined,
+  log: Logger,
+): Promise<EventBus<C>> {
   if (!redisUrl) {
     return { pubsub: createPubSub<C>(), kind: 'in-process', isConnected: () => true, close: async () => {} };
   }

@@ -5,8 +5,18 @@ import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startPgProxy, type PgProxy } from './support/pg-proxy.ts';
 import { describeWith } from './support/requirements.ts';
 import {
-  collect, gql, ok, signUp, sleep, spawnServer, startServer, wsClient,
-  type GqlResult, type ServerProcess, type TestServer, type TestUser,
+  collect,
+  gql,
+  ok,
+  signUp,
+  sleep,
+  spawnServer,
+  startServer,
+  wsClient,
+  type GqlResult,
+  type ServerProcess,
+  type TestServer,
+  type TestUser,
 } from './support/server.ts';
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) { sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id content cursor } }`;
@@ -34,9 +44,12 @@ const failure = (err: unknown) => {
   return close.code !== undefined ? `socket closed ${close.code} ${close.reason ?? ''}` : String(err);
 };
 /** Nothing internal in what a client sees: no stack frames, SQL, driver or Prisma details. */
-const INTERNALS = /\bat [\w.<>]+ \(|\.[cm]?[jt]s:\d+|prisma|\b(SELECT|INSERT|UPDATE)\b|57P03|53300|driverAdapter|ECONN|stack/i;
+const INTERNALS =
+  /\bat [\w.<>]+ \(|\.[cm]?[jt]s:\d+|prisma|\b(SELECT|INSERT|UPDATE)\b|57P03|53300|driverAdapter|ECONN|stack/i;
 const leaks = (r: GqlResult) =>
-  (r.errors ?? []).flatMap((e) => [e.message, JSON.stringify(e.extensions ?? {})]).filter((text) => INTERNALS.test(text));
+  (r.errors ?? [])
+    .flatMap((e) => [e.message, JSON.stringify(e.extensions ?? {})])
+    .filter((text) => INTERNALS.test(text));
 
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -108,8 +121,15 @@ describeWith(['TEST_DATABASE_URL'], 'database faults (through a PostgreSQL wire-
       const send = await gql(server, SEND, { to: bob.id, text: `during ${message}`, cid }, alice.token);
 
       expect(proxy.refusals()).toBeGreaterThan(refusedBefore); // the operations did meet the refusal
-      for (const [name, result] of [['chatHistory', history], ['sendMessage', send]] as const) {
-        expect({ name, data: result.data ?? null, codes: codes(result) }).toEqual({ name, data: null, codes: ['SERVICE_UNAVAILABLE'] });
+      for (const [name, result] of [
+        ['chatHistory', history],
+        ['sendMessage', send],
+      ] as const) {
+        expect({ name, data: result.data ?? null, codes: codes(result) }).toEqual({
+          name,
+          data: null,
+          codes: ['SERVICE_UNAVAILABLE'],
+        });
         expect(leaks(result)).toEqual([]);
       }
 
@@ -147,10 +167,14 @@ describeWith(['TEST_DATABASE_URL'], 'database faults (through a PostgreSQL wire-
       expect(stored).toEqual([{ id: retry.sendMessage.id, content: vars.text }]); // stored once, and that is what the retry returned
 
       const events = await live.waitFor(2, 3_000).catch(() => {
-        throw new Error('the subscriber did not get the message within 3 s of the retry (it would at the next periodic re-check, 60 s)');
+        throw new Error(
+          'the subscriber did not get the message within 3 s of the retry (it would at the next periodic re-check, 60 s)',
+        );
       });
       expect(failure(live.error)).toBeNull();
-      expect(events.slice(1).map((e) => e.data?.messageAdded)).toEqual([{ id: retry.sendMessage.id, content: vars.text }]);
+      expect(events.slice(1).map((e) => e.data?.messageAdded)).toEqual([
+        { id: retry.sendMessage.id, content: vars.text },
+      ]);
       await sleep(1_000);
       expect(live.events).toHaveLength(2); // exactly once
     } finally {
@@ -175,12 +199,16 @@ describeWith(['TEST_DATABASE_URL'], 'database faults (through a PostgreSQL wire-
       expect(proxy.refusals()).toBeGreaterThan(refusedBefore);
       proxy.acceptNew();
 
-      const sendAfter = await eventually(() => gql(server, SEND, { to: bob.id, text: 'after the outage', cid: 'after-outage-1' }, alice.token));
+      const sendAfter = await eventually(() =>
+        gql(server, SEND, { to: bob.id, text: 'after the outage', cid: 'after-outage-1' }, alice.token),
+      );
       expect(sendAfter.errors).toBeUndefined();
       const sent = sendAfter.data!;
       const events = await live.waitFor(2, 5_000).catch(() => live.events);
       expect({ error: failure(live.error), completed: live.completed }).toEqual({ error: null, completed: false });
-      expect(events.slice(1).map((e) => e.errors ?? e.data?.messageAdded)).toEqual([{ id: sent.sendMessage.id, content: 'after the outage' }]);
+      expect(events.slice(1).map((e) => e.errors ?? e.data?.messageAdded)).toEqual([
+        { id: sent.sendMessage.id, content: 'after the outage' },
+      ]);
     } finally {
       await bobSocket.dispose();
     }
@@ -210,7 +238,10 @@ describeWith(['TEST_DATABASE_URL'], 'database faults (through a PostgreSQL wire-
       return `${l.level} ${line(l.msg ?? '', 'first')}${detail ? ` — ${line(detail, 'last')}` : ''}`.slice(0, 240);
     };
     const linesOf = (text: string): LogLine[] =>
-      text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as LogLine);
     const DATABASE = /database|postgres|prisma|sql|connect|57P03|P\d{4}/i;
 
     /** One outage episode: `count` operations while new connections are refused; returns its results and log. */
@@ -249,13 +280,21 @@ describeWith(['TEST_DATABASE_URL'], 'database faults (through a PostgreSQL wire-
       expect(first.results.map(codes)).toEqual(Array(10).fill(['SERVICE_UNAVAILABLE']));
 
       // Recovered; a second outage is a new episode: it may warn again, still never per request.
-      expect((await eventually(() => gql(child, SEND, { to: dan.id, text: 'between outages', cid: 'between-1' }, carol.token))).errors).toBeUndefined();
+      expect(
+        (
+          await eventually(() =>
+            gql(child, SEND, { to: dan.id, text: 'between outages', cid: 'between-1' }, carol.token),
+          )
+        ).errors,
+      ).toBeUndefined();
       await ok(child, HISTORY, { with: dan.id }, carol.token);
       const second = await outage(carol, dan, 6);
       expect(second.errors.map(brief)).toEqual([]);
       expect(second.warnings.length).toBeLessThanOrEqual(2);
       expect(second.results.map(codes)).toEqual(Array(6).fill(['SERVICE_UNAVAILABLE']));
-      expect((await eventually(() => gql(child, SEND, { to: dan.id, text: 'after', cid: 'after-1' }, carol.token))).errors).toBeUndefined();
+      expect(
+        (await eventually(() => gql(child, SEND, { to: dan.id, text: 'after', cid: 'after-1' }, carol.token))).errors,
+      ).toBeUndefined();
     });
   });
 });

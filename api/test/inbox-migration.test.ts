@@ -57,7 +57,11 @@ test('conversations, unread counts and read positions of data stored before the 
   const server = await startServer(target, { JWT_SECRET: SECRET }); // applies the inbox migration
   try {
     const inboxOf = async (username: string) => {
-      const { logIn } = await ok(server, `mutation($u: String!) { logIn(username: $u, password: "correct horse") { token } }`, { u: username });
+      const { logIn } = await ok(
+        server,
+        `mutation($u: String!) { logIn(username: $u, password: "correct horse") { token } }`,
+        { u: username },
+      );
       return ok(server, INBOX, {}, logIn.token);
     };
     const bob = await inboxOf('bob');

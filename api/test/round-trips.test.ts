@@ -5,7 +5,17 @@ import type { Client } from 'graphql-ws';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startPgProxy, type PgProxy } from './support/pg-proxy.ts';
 import { describeWith } from './support/requirements.ts';
-import { collect, connected, ok, signUp, sleep, startServer, wsClient, type TestServer, type TestUser } from './support/server.ts';
+import {
+  collect,
+  connected,
+  ok,
+  signUp,
+  sleep,
+  startServer,
+  wsClient,
+  type TestServer,
+  type TestUser,
+} from './support/server.ts';
 
 const MAX_ROUND_TRIPS = 2;
 
@@ -31,7 +41,8 @@ async function quiesce(proxy: PgProxy, quietMs = 200, maxMs = 10_000) {
   let last = proxy.roundTrips();
   let since = Date.now();
   while (Date.now() - since < quietMs) {
-    if (Date.now() > deadline) throw new Error(`the server never went quiet: ${proxy.statements().slice(-5).join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`the server never went quiet: ${proxy.statements().slice(-5).join(' | ')}`);
     await sleep(20);
     if (proxy.roundTrips() !== last) {
       last = proxy.roundTrips();
@@ -40,144 +51,149 @@ async function quiesce(proxy: PgProxy, quietMs = 200, maxMs = 10_000) {
   }
 }
 
-describeWith(['TEST_DATABASE_URL'], `database round trips per operation on a warm server (at most ${MAX_ROUND_TRIPS})`, () => {
-  let db: TestDatabase;
-  let proxy: PgProxy;
-  let server: TestServer;
-  let alice: TestUser, bob: TestUser;
-  /** Cursors of the conversation's messages, oldest first. */
-  let cursors: string[] = [];
-  const counted: Record<string, number> = {};
+describeWith(
+  ['TEST_DATABASE_URL'],
+  `database round trips per operation on a warm server (at most ${MAX_ROUND_TRIPS})`,
+  () => {
+    let db: TestDatabase;
+    let proxy: PgProxy;
+    let server: TestServer;
+    let alice: TestUser, bob: TestUser;
+    /** Cursors of the conversation's messages, oldest first. */
+    const cursors: string[] = [];
+    const counted: Record<string, number> = {};
 
-  /** Round trips of `run`, with nothing else going on (the idle count of the same window is reported with it). */
-  async function measure(name: string, run: () => Promise<unknown>) {
-    await quiesce(proxy);
-    proxy.reset();
-    await run();
-    const roundTrips = proxy.roundTrips();
-    const statements = proxy.statements();
-    const connections = proxy.connectionsOpened();
-    counted[name] = roundTrips;
-    if (roundTrips > MAX_ROUND_TRIPS) {
-      throw new Error(
-        `${name}: ${roundTrips} round trips (at most ${MAX_ROUND_TRIPS}); ${connections} new connection(s); statements:\n` +
-          statements.map((s, i) => `  ${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n'),
-      );
+    /** Round trips of `run`, with nothing else going on (the idle count of the same window is reported with it). */
+    async function measure(name: string, run: () => Promise<unknown>) {
+      await quiesce(proxy);
+      proxy.reset();
+      await run();
+      const roundTrips = proxy.roundTrips();
+      const statements = proxy.statements();
+      const connections = proxy.connectionsOpened();
+      counted[name] = roundTrips;
+      if (roundTrips > MAX_ROUND_TRIPS) {
+        throw new Error(
+          `${name}: ${roundTrips} round trips (at most ${MAX_ROUND_TRIPS}); ${connections} new connection(s); statements:\n` +
+            statements.map((s, i) => `  ${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n'),
+        );
+      }
     }
-  }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startPgProxy(db.databaseUrl!);
-    server = await startServer({ ...db, databaseUrl: proxy.urlFor(db.databaseUrl!) });
-    [alice, bob] = [await signUp(server, 'alice'), await signUp(server, 'bob')];
-    // 60 messages, so the newest 50 have a page before them. Then one of each operation: caches, prepared
-    // statements and the pool's connections are warm.
-    for (let i = 0; i < 60; i++) {
-      const sent = await ok(server, SEND, { to: bob.id, text: `m${i}`, cid: `warm-${i}` }, alice.token);
-      cursors.push(sent.sendMessage.cursor);
-    }
-    await ok(server, SEND, { to: bob.id, text: 'm59', cid: 'warm-59' }, alice.token);
-    const page = await ok(server, HISTORY, { with: alice.id }, bob.token);
-    await ok(server, HISTORY, { with: alice.id, before: page.chatHistory.pageInfo.startCursor }, bob.token);
-    await ok(server, MARK, { from: alice.id }, bob.token);
-    await ok(server, ME, {}, bob.token);
-    await ok(server, INBOX, {}, bob.token);
-    await ok(server, UNREAD, {}, bob.token);
-    await ok(server, ONE, { with: alice.id }, bob.token);
-    const socket = wsClient(server, bob.token);
-    try {
-      const warm = collect(socket, ADDED, { with: alice.id, after: cursors[57] });
-      await connected(socket, 0);
-      await warm.waitFor(2);
-    } finally {
-      await socket.dispose();
-    }
-    await sleep(1_200); // the subscription's delayed re-check, if the server still makes one after it ended
-  });
-  afterAll(async () => {
-    await server?.close();
-    await proxy?.close();
-    await db?.drop();
-    if (process.env.PARLEY_REPORT_ROUND_TRIPS) console.log(counted);
-  });
-
-  test('an idle server makes none', async () => {
-    await quiesce(proxy);
-    proxy.reset();
-    await sleep(500);
-    expect(proxy.statements()).toEqual([]);
-  });
-
-  test('sendMessage (a new message)', async () => {
-    await measure('sendMessage', async () => {
-      const sent = await ok(server, SEND, { to: bob.id, text: 'new', cid: 'measured-1' }, alice.token);
-      cursors.push(sent.sendMessage.cursor);
-    });
-  });
-
-  test('sendMessage retried with the same clientMessageId', async () => {
-    await measure('sendMessage retry', async () => {
-      await ok(server, SEND, { to: bob.id, text: 'new', cid: 'measured-1' }, alice.token);
-    });
-  });
-
-  test('chatHistory(last: 50) with sender and recipient names', async () => {
-    await measure('chatHistory(last: 50)', async () => {
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      proxy = await startPgProxy(db.databaseUrl!);
+      server = await startServer({ ...db, databaseUrl: proxy.urlFor(db.databaseUrl!) });
+      [alice, bob] = [await signUp(server, 'alice'), await signUp(server, 'bob')];
+      // 60 messages, so the newest 50 have a page before them. Then one of each operation: caches, prepared
+      // statements and the pool's connections are warm.
+      for (let i = 0; i < 60; i++) {
+        const sent = await ok(server, SEND, { to: bob.id, text: `m${i}`, cid: `warm-${i}` }, alice.token);
+        cursors.push(sent.sendMessage.cursor);
+      }
+      await ok(server, SEND, { to: bob.id, text: 'm59', cid: 'warm-59' }, alice.token);
       const page = await ok(server, HISTORY, { with: alice.id }, bob.token);
-      expect(page.chatHistory.edges).toHaveLength(50);
-      expect(page.chatHistory.edges[0].node.sender.displayName).toBeTruthy();
-    });
-  });
-
-  test('chatHistory(last: 50, before: cursor)', async () => {
-    await measure('chatHistory(before)', async () => {
-      const page = await ok(server, HISTORY, { with: alice.id, before: cursors[30] }, bob.token);
-      expect(page.chatHistory.edges).toHaveLength(30);
-    });
-  });
-
-  test('markRead', async () => {
-    for (const text of ['unread 1', 'unread 2']) cursors.push((await ok(server, SEND, { to: bob.id, text }, alice.token)).sendMessage.cursor);
-    await measure('markRead', async () => {
-      const marked = await ok(server, MARK, { from: alice.id }, bob.token);
-      expect(marked.markRead.count).toBeGreaterThanOrEqual(2);
-    });
-  });
-
-  test('the inbox: conversations(first: 20), unreadCount, conversation(withUserId)', async () => {
-    await measure('conversations(first: 20)', async () => {
-      expect((await ok(server, INBOX, {}, bob.token)).conversations.edges).toHaveLength(1);
-    });
-    await measure('unreadCount', () => ok(server, UNREAD, {}, bob.token));
-    await measure('conversation(withUserId)', () => ok(server, ONE, { with: alice.id }, bob.token));
-  });
-
-  test('me', async () => {
-    await measure('me', async () => {
-      const me = await ok(server, ME, {}, bob.token);
-      expect(me.me.id).toBe(bob.id);
-    });
-  });
-
-  test('subscription start: messageAdded(withUserId, after: cursor) until its catch-up arrived', async () => {
-    let socket: Client | undefined;
-    try {
-      await measure('graphql-ws connect (reported, not limited)', async () => {
-        socket = wsClient(server, bob.token);
+      await ok(server, HISTORY, { with: alice.id, before: page.chatHistory.pageInfo.startCursor }, bob.token);
+      await ok(server, MARK, { from: alice.id }, bob.token);
+      await ok(server, ME, {}, bob.token);
+      await ok(server, INBOX, {}, bob.token);
+      await ok(server, UNREAD, {}, bob.token);
+      await ok(server, ONE, { with: alice.id }, bob.token);
+      const socket = wsClient(server, bob.token);
+      try {
+        const warm = collect(socket, ADDED, { with: alice.id, after: cursors[57] });
         await connected(socket, 0);
-      }).catch(() => {});
-      const total = cursors.length;
-      await measure('messageAdded(withUserId, after) start', async () => {
-        // The catch-up: the three messages after cursors[total - 4]. The count is taken as they arrive, well
-        // before the re-check the server may make ~1 s after a subscription starts.
-        const live = collect(socket!, ADDED, { with: alice.id, after: cursors[total - 4] });
-        const events = await live.waitFor(3, 5_000);
-        expect(events.map((e) => e.data?.messageAdded.cursor)).toEqual(cursors.slice(total - 3));
-        await sleep(100); // anything the start still does right after delivering
+        await warm.waitFor(2);
+      } finally {
+        await socket.dispose();
+      }
+      await sleep(1_200); // the subscription's delayed re-check, if the server still makes one after it ended
+    });
+    afterAll(async () => {
+      await server?.close();
+      await proxy?.close();
+      await db?.drop();
+      if (process.env.PARLEY_REPORT_ROUND_TRIPS) console.log(counted);
+    });
+
+    test('an idle server makes none', async () => {
+      await quiesce(proxy);
+      proxy.reset();
+      await sleep(500);
+      expect(proxy.statements()).toEqual([]);
+    });
+
+    test('sendMessage (a new message)', async () => {
+      await measure('sendMessage', async () => {
+        const sent = await ok(server, SEND, { to: bob.id, text: 'new', cid: 'measured-1' }, alice.token);
+        cursors.push(sent.sendMessage.cursor);
       });
-    } finally {
-      await socket?.dispose();
-    }
-  });
-});
+    });
+
+    test('sendMessage retried with the same clientMessageId', async () => {
+      await measure('sendMessage retry', async () => {
+        await ok(server, SEND, { to: bob.id, text: 'new', cid: 'measured-1' }, alice.token);
+      });
+    });
+
+    test('chatHistory(last: 50) with sender and recipient names', async () => {
+      await measure('chatHistory(last: 50)', async () => {
+        const page = await ok(server, HISTORY, { with: alice.id }, bob.token);
+        expect(page.chatHistory.edges).toHaveLength(50);
+        expect(page.chatHistory.edges[0].node.sender.displayName).toBeTruthy();
+      });
+    });
+
+    test('chatHistory(last: 50, before: cursor)', async () => {
+      await measure('chatHistory(before)', async () => {
+        const page = await ok(server, HISTORY, { with: alice.id, before: cursors[30] }, bob.token);
+        expect(page.chatHistory.edges).toHaveLength(30);
+      });
+    });
+
+    test('markRead', async () => {
+      for (const text of ['unread 1', 'unread 2'])
+        cursors.push((await ok(server, SEND, { to: bob.id, text }, alice.token)).sendMessage.cursor);
+      await measure('markRead', async () => {
+        const marked = await ok(server, MARK, { from: alice.id }, bob.token);
+        expect(marked.markRead.count).toBeGreaterThanOrEqual(2);
+      });
+    });
+
+    test('the inbox: conversations(first: 20), unreadCount, conversation(withUserId)', async () => {
+      await measure('conversations(first: 20)', async () => {
+        expect((await ok(server, INBOX, {}, bob.token)).conversations.edges).toHaveLength(1);
+      });
+      await measure('unreadCount', () => ok(server, UNREAD, {}, bob.token));
+      await measure('conversation(withUserId)', () => ok(server, ONE, { with: alice.id }, bob.token));
+    });
+
+    test('me', async () => {
+      await measure('me', async () => {
+        const me = await ok(server, ME, {}, bob.token);
+        expect(me.me.id).toBe(bob.id);
+      });
+    });
+
+    test('subscription start: messageAdded(withUserId, after: cursor) until its catch-up arrived', async () => {
+      let socket: Client | undefined;
+      try {
+        await measure('graphql-ws connect (reported, not limited)', async () => {
+          socket = wsClient(server, bob.token);
+          await connected(socket, 0);
+        }).catch(() => {});
+        const total = cursors.length;
+        await measure('messageAdded(withUserId, after) start', async () => {
+          // The catch-up: the three messages after cursors[total - 4]. The count is taken as they arrive, well
+          // before the re-check the server may make ~1 s after a subscription starts.
+          const live = collect(socket!, ADDED, { with: alice.id, after: cursors[total - 4] });
+          const events = await live.waitFor(3, 5_000);
+          expect(events.map((e) => e.data?.messageAdded.cursor)).toEqual(cursors.slice(total - 3));
+          await sleep(100); // anything the start still does right after delivering
+        });
+      } finally {
+        await socket?.dispose();
+      }
+    });
+  },
+);

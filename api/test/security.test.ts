@@ -6,8 +6,18 @@ import { SignJWT } from 'jose';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/databases.ts';
 import { describeWith } from './support/requirements.ts';
 import {
-  collect, connected, gql, ok, signUp, sleep, spawnServer, startServer, wsClient,
-  type ServerProcess, type TestServer, type TestUser,
+  collect,
+  connected,
+  gql,
+  ok,
+  signUp,
+  sleep,
+  spawnServer,
+  startServer,
+  wsClient,
+  type ServerProcess,
+  type TestServer,
+  type TestUser,
 } from './support/server.ts';
 
 const SECRET = 'security-test-secret-of-at-least-32-characters';
@@ -75,9 +85,19 @@ describe('sessions', () => {
     const [carol, dan] = [await signUp(server, 'carol'), await signUp(server, 'dan')];
     const key = new TextEncoder().encode(SECRET);
     const sign = (claims: Record<string, unknown>, sub: string) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer('parley').setIssuedAt().setExpirationTime('1h').sign(key);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setIssuer('parley')
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(key);
     const carolsSession = JSON.parse(Buffer.from(carol.token.split('.')[1], 'base64url').toString()).sid;
-    for (const token of [await sign({}, carol.id), await sign({ sid: carolsSession }, dan.id), await sign({ sid: carolsSession }, 'not-a-uuid')]) {
+    for (const token of [
+      await sign({}, carol.id),
+      await sign({ sid: carolsSession }, dan.id),
+      await sign({ sid: carolsSession }, 'not-a-uuid'),
+    ]) {
       const res = await post(server, { query: ME }, token);
       expect(res.status).toBe(200);
       expect(codeOf(res.body)).toBe('UNAUTHENTICATED');
@@ -160,8 +180,12 @@ describe('throttling', () => {
 
   test('password guessing is stopped per username: RATE_LIMITED with retryAfter and HTTP 429, even for the right password', async () => {
     const gina = await signUp(server, 'gina');
-    for (let i = 0; i < 3; i++) expect(codeOf(await gql(server, LOG_IN, { u: gina.username, p: `wrong ${i}` }))).toBe('UNAUTHENTICATED');
-    const refused = await post(server, { query: LOG_IN, variables: { u: gina.username.toUpperCase(), p: 'correct horse' } });
+    for (let i = 0; i < 3; i++)
+      expect(codeOf(await gql(server, LOG_IN, { u: gina.username, p: `wrong ${i}` }))).toBe('UNAUTHENTICATED');
+    const refused = await post(server, {
+      query: LOG_IN,
+      variables: { u: gina.username.toUpperCase(), p: 'correct horse' },
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
@@ -177,12 +201,16 @@ describe('throttling', () => {
   test('sends are limited per user (a burst, then a steady rate); a refused send succeeds later with the same clientMessageId', async () => {
     const [token, toId] = [sender.token, recipient.id];
     const codes = [];
-    for (let i = 0; i < 8; i++) codes.push(codeOf(await gql(server, SEND, { to: toId, text: `burst ${i}`, cid: `burst-${i}` }, token)) ?? 'OK');
+    for (let i = 0; i < 8; i++)
+      codes.push(codeOf(await gql(server, SEND, { to: toId, text: `burst ${i}`, cid: `burst-${i}` }, token)) ?? 'OK');
     expect(codes.filter((c) => c === 'OK').length).toBeGreaterThanOrEqual(2);
     expect(codes).toContain('RATE_LIMITED');
     const refusedAt = codes.indexOf('RATE_LIMITED');
     await sleep(2_100);
-    expect((await ok(server, SEND, { to: toId, text: `burst ${refusedAt}`, cid: `burst-${refusedAt}` }, token)).sendMessage.id).toBeTruthy();
+    expect(
+      (await ok(server, SEND, { to: toId, text: `burst ${refusedAt}`, cid: `burst-${refusedAt}` }, token)).sendMessage
+        .id,
+    ).toBeTruthy();
   });
 });
 
@@ -191,7 +219,11 @@ describe('limits per socket and per user', () => {
   let server: TestServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await startServer(db, { WS_MAX_PAYLOAD: '4096', MAX_SUBSCRIPTIONS_PER_SOCKET: '3', MAX_SOCKETS_PER_USER: '2' });
+    server = await startServer(db, {
+      WS_MAX_PAYLOAD: '4096',
+      MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+      MAX_SOCKETS_PER_USER: '2',
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -231,7 +263,12 @@ describe('limits per socket and per user', () => {
     const raw = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
     await new Promise((resolve) => raw.once('open', resolve));
     const code = new Promise<number>((resolve) => raw.once('close', (c) => resolve(c)));
-    raw.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${lee.token}`, pad: 'x'.repeat(10_000) } }));
+    raw.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${lee.token}`, pad: 'x'.repeat(10_000) },
+      }),
+    );
     expect(await code).toBe(1009);
   });
 });
@@ -260,7 +297,11 @@ describe('input hygiene', () => {
     ];
     for (const [query, variables, argument, token] of cases) {
       const res = await gql(server, query, variables, token);
-      expect([query.slice(0, 40), codeOf(res), argumentOf(res)]).toEqual([query.slice(0, 40), 'BAD_USER_INPUT', argument]);
+      expect([query.slice(0, 40), codeOf(res), argumentOf(res)]).toEqual([
+        query.slice(0, 40),
+        'BAD_USER_INPUT',
+        argument,
+      ]);
     }
   });
 
@@ -269,9 +310,16 @@ describe('input hygiene', () => {
     for (const text of ['\u200b\u200b', '\u3164', '\u2060\ufeff']) {
       expect(argumentOf(await gql(server, SEND, { to: pat.id, text }, oz.token))).toBe('content');
     }
-    expect(argumentOf(await gql(server, SIGN_UP, { u: `bidi_${Date.now()}`, d: 'evil\u202Egnp.exe' }))).toBe('displayName');
+    expect(argumentOf(await gql(server, SIGN_UP, { u: `bidi_${Date.now()}`, d: 'evil\u202Egnp.exe' }))).toBe(
+      'displayName',
+    );
     const cursor = Buffer.from('00000000-0000-4000-8000-000000000000:9999999999').toString('base64url');
-    const res = await gql(server, `query($w: ID!, $b: String) { chatHistory(withUserId: $w, before: $b) { edges { cursor } } }`, { w: pat.id, b: cursor }, oz.token);
+    const res = await gql(
+      server,
+      `query($w: ID!, $b: String) { chatHistory(withUserId: $w, before: $b) { edges { cursor } } }`,
+      { w: pat.id, b: cursor },
+      oz.token,
+    );
     expect([codeOf(res), argumentOf(res)]).toEqual(['BAD_USER_INPUT', 'before']);
   });
 });
@@ -291,9 +339,22 @@ describe('logs', () => {
   test('failing operations with secrets inline leave no password, token, content or source in the log', async () => {
     const quin = await signUp(server, 'quin');
     const secrets = ['hunter2-secret-password', 'very-private-message-content', quin.token];
-    await gql(server, `mutation { logIn(username: "${quin.username}", password: "hunter2-secret-password") { token } }`);
-    await gql(server, `mutation { sendMessage(recipientId: "00000000-0000-4000-8000-000000000000", content: "very-private-message-content") { id } }`, {}, quin.token);
-    await gql(server, `mutation { sendMessage(recipientId: "not-an-id", content: "very-private-message-content") { id } }`, {}, quin.token);
+    await gql(
+      server,
+      `mutation { logIn(username: "${quin.username}", password: "hunter2-secret-password") { token } }`,
+    );
+    await gql(
+      server,
+      `mutation { sendMessage(recipientId: "00000000-0000-4000-8000-000000000000", content: "very-private-message-content") { id } }`,
+      {},
+      quin.token,
+    );
+    await gql(
+      server,
+      `mutation { sendMessage(recipientId: "not-an-id", content: "very-private-message-content") { id } }`,
+      {},
+      quin.token,
+    );
     await gql(server, `mutation { logIn(username: "x", password: "hunter2-secret-password" { token } }`); // syntax error
     await gql(server, `mutation { logIn(username: "x\\u0000", password: "hunter2-secret-password") { token } }`);
     await gql(server, ME, {}, `${quin.token}x`);
@@ -308,7 +369,12 @@ describe('logs', () => {
 describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'across two instances (PostgreSQL + Redis)', () => {
   let db: TestDatabase;
   let a: ServerProcess, b: ServerProcess;
-  const env = () => ({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: SECRET, RATE_LIMITS: 'on', LOGIN_FAILURES_PER_USERNAME: '4' });
+  const env = () => ({
+    REDIS_URL: process.env.REDIS_URL!,
+    JWT_SECRET: SECRET,
+    RATE_LIMITS: 'on',
+    LOGIN_FAILURES_PER_USERNAME: '4',
+  });
   beforeAll(async () => {
     db = await createTestDatabase();
     [a, b] = [await spawnServer(db, env()), await spawnServer(db, env())];

@@ -43,7 +43,9 @@ export class GqlWs {
       ws.once('error', fail);
       ws.once('close', (code) => fail(new Error(`graphql-ws: closed (${code}) before connection_ack`)));
       ws.once('open', () => {
-        ws.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
+        ws.send(
+          JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }),
+        );
       });
       const onAck = (raw: WebSocket.RawData) => {
         const msg = JSON.parse(raw.toString());

@@ -2,43 +2,114 @@
 
 export const SEND = /* GraphQL */ `
   mutation BenchSend($to: ID!, $text: String!, $cid: String) {
-    sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id createdAt }
-  }`;
+    sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) {
+      id
+      createdAt
+    }
+  }
+`;
 
 /** The README's history query: newest page (last) or older pages (before). */
 export const HISTORY_BACK = /* GraphQL */ `
   query BenchHistory($with: ID!, $last: Int, $before: String) {
     chatHistory(withUserId: $with, last: $last, before: $before) {
-      edges { cursor node { id content createdAt readAt sender { id displayName } } }
-      pageInfo { hasPreviousPage startCursor }
+      edges {
+        cursor
+        node {
+          id
+          content
+          createdAt
+          readAt
+          sender {
+            id
+            displayName
+          }
+        }
+      }
+      pageInfo {
+        hasPreviousPage
+        startCursor
+      }
     }
-  }`;
+  }
+`;
 
 /** Forward paging (first/after), as a client catching up by polling would. */
 export const HISTORY_FORWARD = /* GraphQL */ `
   query BenchHistoryForward($with: ID!, $first: Int, $after: String) {
     chatHistory(withUserId: $with, first: $first, after: $after) {
-      edges { cursor node { id content createdAt readAt sender { id displayName } } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          content
+          createdAt
+          readAt
+          sender {
+            id
+            displayName
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
-  }`;
+  }
+`;
 
 export const MARK_READ = /* GraphQL */ `
-  mutation BenchMarkRead($sender: ID!) { markRead(senderId: $sender) { count readAt } }`;
+  mutation BenchMarkRead($sender: ID!) {
+    markRead(senderId: $sender) {
+      count
+      readAt
+    }
+  }
+`;
 
-export const ME = /* GraphQL */ `query BenchMe { me { id } }`;
+export const ME = /* GraphQL */ `
+  query BenchMe {
+    me {
+      id
+    }
+  }
+`;
 
 export const SIGN_UP = /* GraphQL */ `
-  mutation BenchSignUp($u: String!, $p: String!) { signUp(username: $u, password: $p) { token user { id } } }`;
+  mutation BenchSignUp($u: String!, $p: String!) {
+    signUp(username: $u, password: $p) {
+      token
+      user {
+        id
+      }
+    }
+  }
+`;
 
 export const MESSAGE_ADDED = /* GraphQL */ `
   subscription BenchLive($with: ID, $after: String) {
-    messageAdded(withUserId: $with, after: $after) { id content createdAt cursor sender { id displayName } }
-  }`;
+    messageAdded(withUserId: $with, after: $after) {
+      id
+      content
+      createdAt
+      cursor
+      sender {
+        id
+        displayName
+      }
+    }
+  }
+`;
 
 export type HistoryPage = {
   chatHistory: {
     edges: { cursor: string; node: { id: string; content: string } }[];
-    pageInfo: { hasPreviousPage?: boolean; startCursor?: string | null; hasNextPage?: boolean; endCursor?: string | null };
+    pageInfo: {
+      hasPreviousPage?: boolean;
+      startCursor?: string | null;
+      hasNextPage?: boolean;
+      endCursor?: string | null;
+    };
   };
 };

@@ -136,7 +136,8 @@ function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (/^(REDIS_URL|DATABASE_URL|PORT|HOST|DATA_DIR|JWT_SECRET|JWT_TTL|LOG_LEVEL|WEB_DIST|NODE_OPTIONS)$/.test(k)) continue;
+    if (/^(REDIS_URL|DATABASE_URL|PORT|HOST|DATA_DIR|JWT_SECRET|JWT_TTL|LOG_LEVEL|WEB_DIST|NODE_OPTIONS)$/.test(k))
+      continue;
     env[k] = v;
   }
   return env;

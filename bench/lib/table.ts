@@ -4,7 +4,10 @@ export function table(headers: string[], rows: (string | number | null | undefin
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '—' : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) =>
-    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
@@ -19,7 +22,13 @@ export function num(x: number | null | undefined, digits = 3): string {
 }
 
 export const ratio = (a: number | null | undefined, b: number | null | undefined) =>
-  a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0
+  a === null ||
+  a === undefined ||
+  b === null ||
+  b === undefined ||
+  !Number.isFinite(a) ||
+  !Number.isFinite(b) ||
+  b === 0
     ? null
     : a / b;
 

@@ -61,7 +61,12 @@ export type Sessions = {
   close(): Promise<void>;
 };
 
-export function createSessions(deps: { sql: Sql; tokens: TokenService; pubsub: PubSub<AuthChannels>; log: Logger }): Sessions {
+export function createSessions(deps: {
+  sql: Sql;
+  tokens: TokenService;
+  pubsub: PubSub<AuthChannels>;
+  log: Logger;
+}): Sessions {
   const { sql, tokens, pubsub } = deps;
   const cache = new LRUCache<string, PublicUser, string>({
     max: MAX_CACHED,
@@ -85,7 +90,10 @@ export function createSessions(deps: { sql: Sql; tokens: TokenService; pubsub: P
 
   return {
     start: async (userId) => {
-      const [row] = await sql.query<{ id: string; expiresAt: Date }>(START, [userId, new Date(Date.now() + tokens.ttlMs)]);
+      const [row] = await sql.query<{ id: string; expiresAt: Date }>(START, [
+        userId,
+        new Date(Date.now() + tokens.ttlMs),
+      ]);
       return tokens.sign({ userId, sessionId: row.id, expiresAt: row.expiresAt });
     },
     viewerOf: async ({ userId, sessionId }) => {
@@ -94,12 +102,18 @@ export function createSessions(deps: { sql: Sql; tokens: TokenService; pubsub: P
     },
     end: async (userId, sessionId) => {
       const rows = await sql.query<{ id: string }>(END_ONE, [sessionId, userId]);
-      announce(userId, rows.map((r) => r.id));
+      announce(
+        userId,
+        rows.map((r) => r.id),
+      );
       return rows.length > 0;
     },
     endAll: async (userId) => {
       const rows = await sql.query<{ id: string }>(END_ALL, [userId]);
-      announce(userId, rows.map((r) => r.id));
+      announce(
+        userId,
+        rows.map((r) => r.id),
+      );
       return rows.length;
     },
     stillOpen: async (sessionIds) => {

@@ -43,13 +43,21 @@ export function createTokenService(secret: string, ttl: string): TokenService {
         .sign(key),
     verify: async (token) => {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          algorithms: ['HS256'],
+          requiredClaims: ['exp', 'sub'],
+        });
         // Ids are UUIDs: a signed token naming anything else was not made by this server's sign().
         if (!payload.sub || !UUID.test(payload.sub)) return { error: 'The token names no user.' };
         if (typeof payload.sid !== 'string' || !UUID.test(payload.sid)) {
           return { error: 'The token names no session (it predates sessions): log in again.' };
         }
-        return { userId: payload.sub.toLowerCase(), sessionId: payload.sid.toLowerCase(), expiresAt: new Date(payload.exp! * 1000) };
+        return {
+          userId: payload.sub.toLowerCase(),
+          sessionId: payload.sid.toLowerCase(),
+          expiresAt: new Date(payload.exp! * 1000),
+        };
       } catch (err) {
         if (err instanceof errors.JWTExpired) return { error: 'The token has expired: log in again.' };
         return { error: 'The token is not valid: log in again.' };

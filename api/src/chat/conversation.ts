@@ -12,7 +12,8 @@ export function participantKey(a: string, b: string): ParticipantKey {
  * business, so it costs no extra round trip). */
 export function parseOtherUser(viewerId: string, value: string, argument: string): string {
   const otherId = parseId(value, argument, 'user id');
-  if (otherId === viewerId) throw badInput(`${argument} is you: conversations are between two different users.`, argument);
+  if (otherId === viewerId)
+    throw badInput(`${argument} is you: conversations are between two different users.`, argument);
   return otherId;
 }
 

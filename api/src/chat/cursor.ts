@@ -14,12 +14,14 @@ export function encodeMessageCursor(m: MessagePosition): string {
 export function decodeMessageCursor(cursor: string, argument: string): MessagePosition {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^([0-9a-f-]{36}):(\d{1,10})$/.exec(decoded);
-  if (!match || Number(match[2]) > MAX_SEQ) throw badInput(`${argument} is not a cursor returned by this API.`, argument);
+  if (!match || Number(match[2]) > MAX_SEQ)
+    throw badInput(`${argument} is not a cursor returned by this API.`, argument);
   return { conversationId: match[1], seq: Number(match[2]) };
 }
 
 /** The cursor's position, once it is known to be in `conversationId` (null: the two have no conversation yet). */
 export function seqIn(position: MessagePosition, conversationId: string | null, argument: string): number {
-  if (position.conversationId !== conversationId) throw badInput(`${argument} is a cursor from another conversation.`, argument);
+  if (position.conversationId !== conversationId)
+    throw badInput(`${argument} is a cursor from another conversation.`, argument);
   return position.seq;
 }

@@ -37,7 +37,9 @@ const page = (direction: 'ASC' | 'DESC') =>
 export const HISTORY_NEWEST_FIRST = page('DESC');
 export const HISTORY_OLDEST_FIRST = page('ASC');
 
-type PageRow = { conversation: string | null; lastSeq: number | null } & (MessageRow | { [K in keyof MessageRow]: null });
+type PageRow = { conversation: string | null; lastSeq: number | null } & (
+  MessageRow | { [K in keyof MessageRow]: null }
+);
 
 export async function chatHistory(sql: Sql, viewerId: string, args: HistoryArgs): Promise<Connection<ChatMessage>> {
   const first = parsePageSize(args.first, 'first');

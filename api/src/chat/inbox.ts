@@ -81,9 +81,10 @@ function toView(row: ViewRow): ConversationView {
 const encodeCursor = (c: ConversationView) =>
   Buffer.from(`k|${c.lastActivityAt.toISOString()}|${c.id}`).toString('base64url');
 function decodeCursor(cursor: string): { at: Date; id: string } {
-  const match = /^k\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
+  const match =
+    /^k\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
   const at = match ? new Date(match[1]) : null;
   // A position this API made: a real instant (what toISOString printed back) in PostgreSQL's range.
   if (!match || !at || Number.isNaN(at.getTime()) || at.toISOString() !== match[1] || at.getUTCFullYear() < 1970) {
@@ -111,7 +112,11 @@ export async function conversations(
   });
 }
 
-export async function conversationWith(sql: Sql, viewerId: string, withUserId: string): Promise<ConversationView | null> {
+export async function conversationWith(
+  sql: Sql,
+  viewerId: string,
+  withUserId: string,
+): Promise<ConversationView | null> {
   const otherId = parseOtherUser(viewerId, withUserId, 'withUserId');
   const { userLowId, userHighId } = participantKey(viewerId, otherId);
   const rows = await sql.query<ViewRow | { id: null }>(CONVERSATION_WITH, [viewerId, userLowId, userHighId, otherId]);

@@ -285,7 +285,8 @@ export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Log
 
   async function subscribe(viewerId: string, args: MessageAddedArgs): Promise<AsyncIterable<ChatMessage>> {
     const otherId = args.withUserId ? parseOtherUser(viewerId, args.withUserId, 'withUserId') : null;
-    if (args.after && !otherId) throw badInput('after needs withUserId: a cursor is a position in one conversation.', 'after');
+    if (args.after && !otherId)
+      throw badInput('after needs withUserId: a cursor is a position in one conversation.', 'after');
     const after = args.after ? decodeMessageCursor(args.after, 'after') : null;
 
     // 1. Listen first, so nothing committed from here on can be missed (events wait until the stream starts).

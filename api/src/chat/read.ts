@@ -93,8 +93,10 @@ export async function markRead(
   if (upTo !== null) {
     if (row.targetSenderId === null) throw notFound('No message has the id given in upToMessageId.');
     const participants = [row.targetSenderId, row.targetRecipientId];
-    if (!participants.includes(viewerId)) throw forbidden('upToMessageId is a message of a conversation you are not in.');
-    if (!participants.includes(senderId)) throw forbidden('upToMessageId is not a message of your conversation with senderId.');
+    if (!participants.includes(viewerId))
+      throw forbidden('upToMessageId is a message of a conversation you are not in.');
+    if (!participants.includes(senderId))
+      throw forbidden('upToMessageId is not a message of your conversation with senderId.');
   }
   if (row.count > 0) publishRead(deps.pubsub, row, viewerId, senderId, readAt);
   return { count: row.count, readAt };

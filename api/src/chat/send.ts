@@ -12,7 +12,15 @@ import { statement } from '../db/sql.ts';
 import { badInput, isForeignKeyViolation, isUniqueViolation, notFound, unauthenticated } from '../errors.ts';
 import { NO_SUCH_USER, parseOtherUser, participantKey } from './conversation.ts';
 import { publishConversationUpdated, publishMessageAdded, type ChatPubSub } from './events.ts';
-import { fromMessageJson, JOIN_USERS, MESSAGE_COLUMNS, messageJson, toChatMessage, type MessageJson, type MessageRow } from './rows.ts';
+import {
+  fromMessageJson,
+  JOIN_USERS,
+  MESSAGE_COLUMNS,
+  messageJson,
+  toChatMessage,
+  type MessageJson,
+  type MessageRow,
+} from './rows.ts';
 import type { ChatMessage } from './types.ts';
 import { parseClientMessageId, parseContent } from './validation.ts';
 

@@ -69,7 +69,8 @@ export function createTyping(deps: TypingDeps): Typing {
           })(),
           (async () => {
             for await (const m of messages) {
-              if (m.senderId === otherId && typist) update({ user: typist, toUserId: viewerId, typing: false, expiresAt: null });
+              if (m.senderId === otherId && typist)
+                update({ user: typist, toUserId: viewerId, typing: false, expiresAt: null });
             }
           })(),
         ];

@@ -81,7 +81,8 @@ export function serveGraphqlWs(
   const armExpiry = (socket: WebSocket, state: SocketState, expiresAt: Date) => {
     const ms = expiresAt.getTime() - Date.now();
     state.expiry = setTimeout(
-      () => (ms > MAX_TIMER_MS ? armExpiry(socket, state, expiresAt) : endSocket(socket, 'Token expired: log in again')),
+      () =>
+        ms > MAX_TIMER_MS ? armExpiry(socket, state, expiresAt) : endSocket(socket, 'Token expired: log in again'),
       Math.max(0, Math.min(ms, MAX_TIMER_MS)),
     );
     state.expiry.unref();
@@ -89,21 +90,27 @@ export function serveGraphqlWs(
   const offEnded = services.sessions.onEnded(({ sessionIds }) => {
     // A moment later, so a logOut sent over this very socket gets its answer before the close.
     const ended = [...signedIn].filter(([, auth]) => auth.session && sessionIds.includes(auth.session.id));
-    if (ended.length) setTimeout(() => ended.forEach(([socket]) => endSocket(socket, 'Logged out')), LOGOUT_CLOSE_DELAY_MS);
+    if (ended.length)
+      setTimeout(() => ended.forEach(([socket]) => endSocket(socket, 'Logged out')), LOGOUT_CLOSE_DELAY_MS);
   });
   const recheck = setInterval(async () => {
     const held = [...new Set([...signedIn.values()].map((a) => a.session!.id))];
     if (!held.length) return;
     try {
       const open = await services.sessions.stillOpen(held);
-      for (const [socket, auth] of signedIn) if (!open.has(auth.session!.id)) endSocket(socket, 'Session ended: log in again');
+      for (const [socket, auth] of signedIn)
+        if (!open.has(auth.session!.id)) endSocket(socket, 'Session ended: log in again');
     } catch {
       // Database unavailable (reported by db/outage.ts): sockets stay; the next re-check decides.
     }
   }, SESSION_RECHECK_MS).unref();
 
   const ipOf = (request: IncomingMessage) =>
-    clientIpOf(request.socket.remoteAddress, request.headers['x-forwarded-for'] as string | undefined, limits.trustProxy);
+    clientIpOf(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'] as string | undefined,
+      limits.trustProxy,
+    );
 
   // A client sending a message type only servers send (connection_ack, next) is a bad client, not a server failure:
   // close it with 4400 before graphql-ws sees it (it would answer 4500 and print a stack to stderr).
@@ -155,7 +162,10 @@ export function serveGraphqlWs(
           // closing with a code graphql-ws clients treat as fatal. Anything else unexpected is retried as well: the
           // token was not found wanting.
           if (isUnavailable(err)) {
-            services.log.warn({ err: (err as Error).message }, 'graphql-ws connection refused: authentication unavailable');
+            services.log.warn(
+              { err: (err as Error).message },
+              'graphql-ws connection refused: authentication unavailable',
+            );
           } else {
             services.log.error({ err: withoutMessage(err) }, 'graphql-ws connection refused: authentication failed');
           }
@@ -174,9 +184,13 @@ export function serveGraphqlWs(
         const state = ctx.extra.state!;
         if (state.operations.size >= limits.maxSubscriptionsPerSocket) {
           return [
-            clientError('TOO_MANY_OPERATIONS', `At most ${limits.maxSubscriptionsPerSocket} operations at once on one socket: complete one first.`, {
-              limit: limits.maxSubscriptionsPerSocket,
-            }),
+            clientError(
+              'TOO_MANY_OPERATIONS',
+              `At most ${limits.maxSubscriptionsPerSocket} operations at once on one socket: complete one first.`,
+              {
+                limit: limits.maxSubscriptionsPerSocket,
+              },
+            ),
           ];
         }
         // GraphiQL (Yoga's) sends its Headers editor with each operation, in extensions.headers, over a socket it

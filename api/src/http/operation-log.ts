@@ -9,8 +9,7 @@ export function operationLogPlugin(log: Logger): Plugin<Context> {
     onExecute({ args }) {
       const started = performance.now();
       const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as
-        | OperationDefinitionNode
-        | undefined;
+        OperationDefinitionNode | undefined;
       const fields = {
         operation: args.operationName ?? op?.name?.value ?? 'anonymous',
         type: op?.operation,
@@ -20,12 +19,18 @@ export function operationLogPlugin(log: Logger): Plugin<Context> {
         onExecuteDone({ result }) {
           const errors = 'errors' in result && result.errors ? result.errors : [];
           const codes = errors.map((e) => (e.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR');
-          log.info({ ...fields, ms: Math.round(performance.now() - started), errors: codes.length ? codes : undefined }, 'graphql');
+          log.info(
+            { ...fields, ms: Math.round(performance.now() - started), errors: codes.length ? codes : undefined },
+            'graphql',
+          );
         },
       };
     },
     onSubscribe({ args }) {
-      log.info({ operation: args.operationName ?? 'anonymous', type: 'subscription', userId: args.contextValue.viewer?.id }, 'graphql subscribe');
+      log.info(
+        { operation: args.operationName ?? 'anonymous', type: 'subscription', userId: args.contextValue.viewer?.id },
+        'graphql subscribe',
+      );
     },
   };
 }

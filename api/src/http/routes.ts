@@ -89,7 +89,10 @@ export function createRoutes(opts: {
     const body = JSON.stringify({
       errors: [{ message: `The ${name} parameter is not JSON.`, extensions: { code: 'BAD_REQUEST' } }],
     });
-    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(400, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   };
 

@@ -61,7 +61,8 @@ export function createParleyYoga(
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (outage.report(original)) return serviceUnavailable();
-        if (!(original instanceof GraphQLError) && original) log.error({ err: withoutMessage(original) }, 'unexpected error');
+        if (!(original instanceof GraphQLError) && original)
+          log.error({ err: withoutMessage(original) }, 'unexpected error');
         return defaultMaskError(error, message, isDev);
       },
       isDev: false,
@@ -71,7 +72,9 @@ export function createParleyYoga(
       // graphql-ws authenticates once per socket (onConnect) or per operation, and passes the result as preAuth.
       const ip = clientIp ?? clientIpOf(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), trustProxy);
       if (preAuth) return { ...services, ...preAuth, clientIp: ip };
-      const authorization = connectionParams ? authorizationParam(connectionParams) : request.headers.get('authorization');
+      const authorization = connectionParams
+        ? authorizationParam(connectionParams)
+        : request.headers.get('authorization');
       return { ...services, ...(await authenticate(services, authorization ?? undefined)), clientIp: ip };
     },
     plugins: [

@@ -20,7 +20,8 @@ const AuthPayload = builder.objectRef<{ token: string; user: PublicUser }>('Auth
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
-    description: 'Creates an account and signs in. BAD_USER_INPUT when the username is taken or an argument is invalid.',
+    description:
+      'Creates an account and signs in. BAD_USER_INPUT when the username is taken or an argument is invalid.',
     args: {
       username: t.arg.string({ required: true, description: `Unique handle, ${USERNAME_RULE}; case-insensitive.` }),
       password: t.arg.string({ required: true, description: 'At least 8 characters.' }),
@@ -58,8 +59,7 @@ builder.mutationFields((t) => ({
     },
   }),
   logOutEverywhere: t.int({
-    description:
-      "Ends every open session of yours (every device), this one included. Returns how many were ended.",
+    description: 'Ends every open session of yours (every device), this one included. Returns how many were ended.',
     resolve: (_root, _args, ctx) => ctx.sessions.endAll(requireViewer(ctx).id),
   }),
 }));

@@ -107,11 +107,19 @@ export type TestUser = { id: string; username: string; token: string };
 
 export async function signUp(server: { url: string }, prefix = 'user'): Promise<TestUser> {
   const username = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const data = await ok(server, `mutation($u: String!) { signUp(username: $u, password: "correct horse") { token user { id username } } }`, { u: username });
+  const data = await ok(
+    server,
+    `mutation($u: String!) { signUp(username: $u, password: "correct horse") { token user { id username } } }`,
+    { u: username },
+  );
   return { id: data.signUp.user.id, username, token: data.signUp.token };
 }
 
-export function wsClient(server: { url: string }, token?: string, options: Partial<Parameters<typeof createClient>[0]> = {}): Client {
+export function wsClient(
+  server: { url: string },
+  token?: string,
+  options: Partial<Parameters<typeof createClient>[0]> = {},
+): Client {
   return createClient({
     url: server.url.replace(/^http/, 'ws') + '/graphql',
     webSocketImpl: WebSocket,
@@ -134,19 +142,22 @@ export function collect<T = any>(
   const waiters: { count: number; resolve: () => void }[] = [];
   let error: unknown;
   let completed = false;
-  const dispose = client.subscribe<T>({ query, variables, ...(extensions ? { extensions } : {}) }, {
-    next: (value) => {
-      events.push(value as GqlResult<T>);
-      for (const w of [...waiters]) if (events.length >= w.count) w.resolve();
+  const dispose = client.subscribe<T>(
+    { query, variables, ...(extensions ? { extensions } : {}) },
+    {
+      next: (value) => {
+        events.push(value as GqlResult<T>);
+        for (const w of [...waiters]) if (events.length >= w.count) w.resolve();
+      },
+      error: (err) => {
+        error = err;
+        for (const w of waiters) w.resolve();
+      },
+      complete: () => {
+        completed = true;
+      },
     },
-    error: (err) => {
-      error = err;
-      for (const w of waiters) w.resolve();
-    },
-    complete: () => {
-      completed = true;
-    },
-  });
+  );
   return {
     events,
     get error() {
@@ -161,7 +172,13 @@ export function collect<T = any>(
       if (events.length >= count || error) return Promise.resolve(events);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`got ${events.length} of ${count} events`)), ms);
-        waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(events); } });
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(events);
+          },
+        });
       });
     },
     dispose,
