@@ -1,6 +1,6 @@
 // A pid file that keeps two processes off one embedded database directory. A lock left by a process that is
 // gone (crash, kill -9, container restart) is taken over.
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 
 function alive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
@@ -32,6 +32,6 @@ export async function acquireProcessLock(file: string): Promise<() => Promise<vo
       await rm(file, { force: true }); // stale: its process is gone
     }
   }
-  await writeFile(file, String(process.pid));
-  return async () => void (await rm(file, { force: true }));
+  // Another process took it over between our two attempts: it is alive, so the directory is in use.
+  throw new LockedError('the lock was taken by another process while it was being acquired');
 }

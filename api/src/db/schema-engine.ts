@@ -1,5 +1,5 @@
 // Prisma's schema engine compiled to WebAssembly (@prisma/schema-engine-wasm), loaded by hand so that migrations
-// can be diffed without the native binary the Prisma CLI wants to download (see ../shared notes / README).
+// can be diffed without the native binary the Prisma CLI wants to download (the README's "Database and migrations" says how it is used).
 // Used by the db:migrate script and the drift test only; the server applies migrations with ./migrator.ts.
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
