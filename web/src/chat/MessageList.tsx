@@ -1,10 +1,13 @@
-import { Fragment, useState } from 'react';
+import { Fragment } from 'react';
 import { getFragmentData, graphql, type FragmentType } from '../gql';
 import { dayLabel } from './dayLabel';
+import { DaySeparator } from './DaySeparator';
 import { MessageBubble } from './MessageBubble';
 import { OlderMessagesStatus } from './OlderMessagesStatus';
 import type { OutboxEntry } from './outbox';
 import { OutboxBubble } from './OutboxBubble';
+import { JumpToLatest } from './JumpToLatest';
+import { NewMessagesLog } from './NewMessagesLog';
 import { readThrough, type PeerLastRead } from './useReadReceipts';
 import { useScrollAnchor } from './useScrollAnchor';
 import { useVisibleOutbox } from './visibleOutbox';
@@ -56,8 +59,6 @@ export function MessageList(props: MessageListProps) {
     onLoadOlder,
   });
 
-  const announcements = useIncomingAnnouncements(messages, props.viewerId, props.peerName);
-
   const days = messages.map((m) => dayLabel(m.createdAt));
   const readUpTo = readThrough(messages, props.peerLastRead);
   return (
@@ -83,11 +84,7 @@ export function MessageList(props: MessageListProps) {
             const separator = day !== (i > 0 ? days[i - 1] : '');
             return (
               <Fragment key={m.id}>
-                {separator && (
-                  <li className="day-separator">
-                    <span>{day}</span>
-                  </li>
-                )}
+                {separator && <DaySeparator day={day} />}
                 <MessageBubble
                   message={m}
                   mine={m.sender.id === props.viewerId}
@@ -102,57 +99,8 @@ export function MessageList(props: MessageListProps) {
           ))}
         </ol>
       </div>
-      {/* New incoming messages, each announced once (not the history, not older pages, not the viewer's own). */}
-      <ol className="visually-hidden" role="log" aria-live="polite" aria-label="New messages">
-        {announcements.map((a) => (
-          <li key={a.id}>{a.text}</li>
-        ))}
-      </ol>
-      {showJump && (
-        <button type="button" className="jump" onClick={jumpToBottom}>
-          {unseen > 0 ? `${unseen} new ${unseen === 1 ? 'message' : 'messages'}` : 'Jump to latest'}{' '}
-          <span aria-hidden="true">↓</span>
-        </button>
-      )}
+      <NewMessagesLog messages={messages} viewerId={props.viewerId} peerName={props.peerName} />
+      {showJump && <JumpToLatest unseen={unseen} onJump={jumpToBottom} />}
     </div>
   );
-}
-
-const announceTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-/** The last few announcements are kept (the log is visually hidden; older lines were read already). */
-const KEEP_ANNOUNCED = 5;
-
-interface Announcement {
-  id: string;
-  text: string;
-}
-
-/**
- * The peer's messages that arrived after the list was first shown, appended
- * after the newest one seen before: what the "New messages" log announces.
- */
-function useIncomingAnnouncements(
-  messages: ReadonlyArray<{ id: string; content: string; createdAt: string; sender: { id: string } }>,
-  viewerId: string,
-  peerName: string,
-) {
-  const newestId = messages.at(-1)?.id;
-  // React's "adjust state when a prop changes" pattern: compared during render, no effect needed.
-  const [seen, setSeen] = useState<{ newestId: string | undefined; announced: Announcement[] }>({
-    newestId,
-    announced: [],
-  });
-  if (newestId !== seen.newestId) {
-    const from = seen.newestId ? messages.findIndex((m) => m.id === seen.newestId) + 1 : messages.length;
-    const arrived = from > 0 ? messages.slice(from) : [];
-    const incoming = arrived
-      .filter((m) => m.sender.id !== viewerId)
-      .map((m) => {
-        const time = new Date(m.createdAt);
-        const when = Number.isNaN(time.valueOf()) ? '' : `, ${announceTime.format(time)}`;
-        return { id: m.id, text: `${peerName}${when}: ${m.content}` };
-      });
-    setSeen({ newestId, announced: [...seen.announced, ...incoming].slice(-KEEP_ANNOUNCED) });
-  }
-  return seen.announced;
 }
