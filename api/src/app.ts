@@ -1,4 +1,5 @@
 // Assembles a running parley: configuration → database (migrated) → services → HTTP/WebSocket server.
+import { createHash } from 'node:crypto';
 import { createTokenService, loadJwtSecret } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { createViewerCache } from './auth/viewers.ts';
@@ -13,6 +14,14 @@ import { createThrottle, NO_THROTTLE } from './throttle.ts';
 import { createParleyServer } from './server.ts';
 
 export type App = { url: string; close(): Promise<void> };
+
+/** A short name for this deployment (its database), for what several share in Redis. */
+function deploymentName(config: Config): string {
+  return createHash('sha256')
+    .update(config.databaseUrl ?? config.dataDir)
+    .digest('hex')
+    .slice(0, 12);
+}
 
 /** What has been opened so far, closed newest first: on shutdown, and when a later step fails to start. */
 function openedResources() {
@@ -65,7 +74,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
         tokens,
         viewers,
         sessions,
-        throttle: config.limits ? createThrottle(config.limits, bus.redis) : NO_THROTTLE,
+        throttle: config.limits ? createThrottle(config.limits, bus.redis, deploymentName(config)) : NO_THROTTLE,
         log,
       },
       trustProxy: config.trustProxy,

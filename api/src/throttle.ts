@@ -64,9 +64,13 @@ export const NO_THROTTLE: Throttle = {
   cheap: async () => {},
 };
 
-export function createThrottle(limits: ThrottleLimits, redis?: Redis): Throttle {
+/**
+ * `namespace` keeps deployments that share one Redis apart (each names its own database): one parley's counters
+ * never throttle another's users.
+ */
+export function createThrottle(limits: ThrottleLimits, redis?: Redis, namespace = 'parley'): Throttle {
   const limiter = (keyPrefix: string, points: number, duration: number): RateLimiterMemory | RateLimiterRedis => {
-    const options: IRateLimiterOptions = { keyPrefix: `parley:${keyPrefix}`, points, duration };
+    const options: IRateLimiterOptions = { keyPrefix: `parley:${namespace}:${keyPrefix}`, points, duration };
     if (!redis) return new RateLimiterMemory(options);
     return new RateLimiterRedis({
       ...options,

@@ -18,6 +18,8 @@ import {
 } from './support/server.ts';
 
 const MAX_ROUND_TRIPS = 2;
+/** Statements an instance runs on its own timers (see http/graphql-ws.ts: sessions of open sockets). */
+const BACKGROUND = /WHERE s\."id" = ANY\(\$1::uuid\[\]\) AND s\."endedAt" IS NULL/;
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) {
   sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id content createdAt cursor sender { id displayName } recipient { id displayName } }
@@ -68,8 +70,11 @@ describeWith(
       await quiesce(proxy);
       proxy.reset();
       await run();
-      const roundTrips = proxy.roundTrips();
       const statements = proxy.statements();
+      // The instance's periodic re-check of open sockets' sessions (every 5 s, one statement for all sockets) is
+      // background work, not the operation's: it does not count.
+      const background = statements.filter((sql) => BACKGROUND.test(sql)).length;
+      const roundTrips = proxy.roundTrips() - background;
       const connections = proxy.connectionsOpened();
       counted[name] = roundTrips;
       if (roundTrips > MAX_ROUND_TRIPS) {

@@ -44,17 +44,34 @@ async function post(server: { url: string }, body: unknown, token?: string) {
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
-describe('sessions', () => {
+/** A server on a database of its own for the enclosing describe block (the objects read the live ones). */
+function serverForThisBlock(env: Record<string, string> = {}) {
   let db: TestDatabase;
   let server: TestServer;
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await startServer(db, { JWT_SECRET: SECRET });
+    server = await startServer(db, env);
   });
   afterAll(async () => {
     await server?.close();
     await db?.drop();
   });
+  return {
+    server: {
+      get url() {
+        return server.url;
+      },
+    },
+    db: {
+      get databaseUrl() {
+        return db.databaseUrl;
+      },
+    },
+  };
+}
+
+describe('sessions', () => {
+  const { server } = serverForThisBlock({ JWT_SECRET: SECRET });
 
   test('logOut ends only the session of its token; logOutEverywhere ends them all', async () => {
     const alice = await signUp(server, 'alice');
@@ -106,16 +123,7 @@ describe('sessions', () => {
 });
 
 describe('a socket whose token expires', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db, { JWT_TTL: '2s' });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const { server } = serverForThisBlock({ JWT_TTL: '2s' });
 
   test('is closed with 4403 when the token expires, and the token is refused over HTTP', async () => {
     const erin = await signUp(server, 'erin');
@@ -130,16 +138,7 @@ describe('a socket whose token expires', () => {
 });
 
 describeWith(['TEST_DATABASE_URL'], 'a socket whose user is deleted (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const { server, db } = serverForThisBlock();
 
   test('is closed within the re-check interval, and the token refused', async () => {
     const frank = await signUp(server, 'frank');
@@ -158,24 +157,17 @@ describeWith(['TEST_DATABASE_URL'], 'a socket whose user is deleted (PostgreSQL)
 });
 
 describe('throttling', () => {
-  let db: TestDatabase;
-  let server: TestServer;
+  const { server } = serverForThisBlock({
+    RATE_LIMITS: 'on',
+    LOGIN_FAILURES_PER_USERNAME: '3',
+    SIGNUPS_PER_IP: '6',
+    SENDS_PER_SECOND: '2',
+    SEND_BURST: '4',
+  });
   let sender: TestUser, recipient: TestUser;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db, {
-      RATE_LIMITS: 'on',
-      LOGIN_FAILURES_PER_USERNAME: '3',
-      SIGNUPS_PER_IP: '6',
-      SENDS_PER_SECOND: '2',
-      SEND_BURST: '4',
-    });
     // Before the sign-up test uses up this address's sign-ups.
     [sender, recipient] = [await signUp(server, 'hal'), await signUp(server, 'ida')];
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
   });
 
   test('password guessing is stopped per username: RATE_LIMITED with retryAfter and HTTP 429, even for the right password', async () => {
@@ -215,19 +207,10 @@ describe('throttling', () => {
 });
 
 describe('limits per socket and per user', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db, {
-      WS_MAX_PAYLOAD: '4096',
-      MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
-      MAX_SOCKETS_PER_USER: '2',
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
+  const { server } = serverForThisBlock({
+    WS_MAX_PAYLOAD: '4096',
+    MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+    MAX_SOCKETS_PER_USER: '2',
   });
 
   test('more operations at once on one socket than allowed get TOO_MANY_OPERATIONS; the others keep running', async () => {
@@ -274,16 +257,7 @@ describe('limits per socket and per user', () => {
 });
 
 describe('input hygiene', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const { server } = serverForThisBlock();
 
   test('a NUL character in any argument is BAD_USER_INPUT naming it, from variables or inline literals', async () => {
     const mo = await signUp(server, 'mo');

@@ -124,6 +124,8 @@ describe('GraphiQL at /graphql', () => {
     await waitFor('Headers to show the token placeholder', async () =>
       (await editorText(toolEditor(page))).includes(`"authorization": "Bearer ${TOKEN_PLACEHOLDER}"`),
     );
+    // GraphiQL stores its tabs a moment after it renders them.
+    await waitFor('GraphiQL to store its tabs', async () => (await storedTabs(page)).length === TABS.length);
     tabs = await storedTabs(page);
     expect(tabs.map((t) => t.title)).toEqual(TABS);
     await shot(page, 'graphiql-welcome');
