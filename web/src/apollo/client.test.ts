@@ -1,6 +1,7 @@
 import { gql } from '@apollo/client';
 import type { ApolloClient } from '@apollo/client';
 import { tokenStore } from '../auth/tokenStore';
+import { FakeWebSocket, type Frame } from '../test/fakeWebSocket';
 import { createParleyClient } from './client';
 import { connectionStatus } from './connectionStatus';
 
@@ -11,51 +12,18 @@ import { connectionStatus } from './connectionStatus';
  * behind a fake WebSocket, and fetch.
  */
 
-type Frame = {
-  id?: string;
-  type: string;
-  payload?: { operationName?: string; query?: string; variables?: Record<string, unknown> };
-};
-
-class FakeSocket {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  static CLOSING = 2;
-  static CLOSED = 3;
+class FakeSocket extends FakeWebSocket {
   static instances: FakeSocket[] = [];
-  readyState = 0;
-  protocol = 'graphql-transport-ws';
-  sent: Frame[] = [];
-  onopen: ((e: unknown) => void) | null = null;
-  onclose: ((e: { code: number; reason: string }) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-
-  constructor(public url: string) {
+  constructor(url: string) {
+    super(url);
     FakeSocket.instances.push(this);
-    setTimeout(() => {
-      this.readyState = FakeSocket.OPEN;
-      this.onopen?.({});
-    }, 0);
   }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code = 1000, reason = '') {
-    if (this.readyState === FakeSocket.CLOSED) return;
-    this.readyState = FakeSocket.CLOSED;
-    this.onclose?.({ code, reason });
-  }
-  // "server" side
+  // "server" side, delivered whatever the socket's state (a test may answer after a close)
   reply(message: object) {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
   ack() {
     this.reply({ type: 'connection_ack' });
-  }
-  /** The subscribe frames of operations named `name`. */
-  operations(name: string) {
-    return this.sent.filter((m) => m.type === 'subscribe' && m.payload?.operationName === name);
   }
   answer(frame: Frame, payload: object) {
     this.reply({ id: frame.id, type: 'next', payload });

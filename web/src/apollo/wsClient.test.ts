@@ -1,41 +1,19 @@
 import { CloseCode } from 'graphql-ws';
 import { tokenStore } from '../auth/tokenStore';
 import { connectionStatus } from './connectionStatus';
+import { FakeWebSocket } from '../test/fakeWebSocket';
 import { createWsClient } from './wsClient';
 
 /** A WebSocket stand-in that plays a graphql-ws server we can script. */
-class FakeSocket {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  static CLOSING = 2;
-  static CLOSED = 3;
+class FakeSocket extends FakeWebSocket {
   static instances: FakeSocket[] = [];
-  readyState = 0;
-  protocol = 'graphql-transport-ws';
-  sent: Array<{ type: string; payload?: Record<string, unknown> }> = [];
-  onopen: ((e: unknown) => void) | null = null;
-  onclose: ((e: { code: number; reason: string }) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-
-  constructor(public url: string) {
+  constructor(url: string) {
+    super(url);
     FakeSocket.instances.push(this);
-    setTimeout(() => {
-      this.readyState = FakeSocket.OPEN;
-      this.onopen?.({});
-    }, 0);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code = 1000, reason = '') {
-    if (this.readyState === FakeSocket.CLOSED) return;
-    this.readyState = FakeSocket.CLOSED;
-    this.onclose?.({ code, reason });
   }
   // "server" side
   ack() {
-    this.onmessage?.({ data: JSON.stringify({ type: 'connection_ack' }) });
+    this.reply({ type: 'connection_ack' });
   }
   get init() {
     return this.sent.find((m) => m.type === 'connection_init');

@@ -4,58 +4,25 @@
  * mutations are answered from `answers` by operation name, over whichever
  * transport the client picks; subscriptions are accepted and stay silent.
  */
-
-type Frame = {
-  id?: string;
-  type: string;
-  payload?: { operationName?: string; query?: string; variables?: Record<string, unknown> };
-};
+import { FakeWebSocket, type Frame } from './fakeWebSocket';
 
 /** What the server does with an operation: answer it (a GraphQL response body), or act on the socket it came on. */
 export type Answer = object | ((socket: FakeSocket | null) => object | 'no answer');
 
-export class FakeSocket {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  static CLOSING = 2;
-  static CLOSED = 3;
+export class FakeSocket extends FakeWebSocket {
   static instances: FakeSocket[] = [];
   /** Set by fakeGraphqlServer(): how operations sent over a socket are answered. */
   static answer: (socket: FakeSocket, frame: Frame) => void = () => {};
-  readyState = 0;
-  protocol = 'graphql-transport-ws';
-  sent: Frame[] = [];
-  onopen: ((e: unknown) => void) | null = null;
-  onclose: ((e: { code: number; reason: string }) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onerror: ((e: unknown) => void) | null = null;
-
-  constructor(public url: string) {
+  constructor(url: string) {
+    super(url);
     FakeSocket.instances.push(this);
-    setTimeout(() => {
-      if (this.readyState !== FakeSocket.CONNECTING) return;
-      this.readyState = FakeSocket.OPEN;
-      this.onopen?.({});
-    }, 0);
   }
   send(data: string) {
-    const frame = JSON.parse(data) as Frame;
-    this.sent.push(frame);
+    super.send(data);
+    const frame = this.sent.at(-1)!;
     // The server accepts every connection (the token is checked by `answers`).
     if (frame.type === 'connection_init') setTimeout(() => this.reply({ type: 'connection_ack' }), 0);
     if (frame.type === 'subscribe') setTimeout(() => FakeSocket.answer(this, frame), 0);
-  }
-  close(code = 1000, reason = '') {
-    if (this.readyState === FakeSocket.CLOSED) return;
-    this.readyState = FakeSocket.CLOSED;
-    this.onclose?.({ code, reason });
-  }
-  reply(message: object) {
-    if (this.readyState === FakeSocket.OPEN) this.onmessage?.({ data: JSON.stringify(message) });
-  }
-  /** Operations named `name` sent over this socket. */
-  operations(name: string) {
-    return this.sent.filter((m) => m.type === 'subscribe' && m.payload?.operationName === name);
   }
 }
 
