@@ -211,6 +211,17 @@ describe('accessibility (axe-core) and themes', () => {
           async () => (await focused()) === `button:peer ${bob.user.id}`,
         );
         if (phone) await page.getByRole('list', { name: 'Conversations' }).waitFor();
+
+        // The inbox's tabs follow the same pattern: the arrow keys select and focus, the panel follows.
+        const chatsTab = page.getByRole('tab', { name: /^Chats\b/ });
+        await chatsTab.focus();
+        await page.keyboard.press('ArrowRight');
+        expect(await page.getByRole('tab', { name: 'Find people' }).getAttribute('aria-selected')).toBe('true');
+        expect(await focused()).toBe('tab:Find people');
+        await page.getByRole('searchbox').waitFor();
+        await page.keyboard.press('Home');
+        expect(await chatsTab.getAttribute('aria-selected')).toBe('true');
+        expect(await focused()).toMatch(/^tab:Chats/);
       } finally {
         await context.close();
         context = undefined;

@@ -410,6 +410,11 @@ describe('the inbox in a real browser: Alice on a desktop, Bob on a desktop and 
     await shot(bobDesk, 'inbox-desktop-bob'); // docs/screenshot-inbox.png
     await bobPhone.mouse.move(0, 0);
     await shot(bobPhone, 'inbox-phone-bob');
+    // The same in the dark theme (it follows prefers-color-scheme): docs/screenshot-inbox-dark.png and -phone-dark.
+    for (const page of [bobDesk, bobPhone]) await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(bobDesk, 'inbox-desktop-bob-dark');
+    await shot(bobPhone, 'inbox-phone-bob-dark');
+    for (const page of [bobDesk, bobPhone]) await page.emulateMedia({ colorScheme: 'light' });
     await composer(aliceDesk).fill('');
   });
 

@@ -12,11 +12,13 @@ import { NotificationToggle } from '../inbox/NotificationToggle';
 import { useUnreadTitle } from '../inbox/unreadTotal';
 import { useConversationUpdates } from '../inbox/useConversationUpdates';
 import { Avatar } from '../shared/Avatar';
+import { tabForKey } from '../shared/tabKeys';
 import { ThemeToggle } from '../shared/ThemeToggle';
 import { UserSearch } from '../users/UserSearch';
 import { useRoute } from './useRoute';
 
 type Panel = 'chats' | 'people';
+const PANELS: readonly Panel[] = ['chats', 'people'];
 
 /**
  * Signed-in layout: the inbox on the left (or people search, to start a new
@@ -28,6 +30,8 @@ export function ChatShell() {
   const [route, navigate] = useRoute();
   const peerId = route.name === 'chat' ? route.peerId : undefined;
   const [panel, setPanel] = useState<Panel>('chats');
+  // A tab chosen with the arrow keys keeps the focus (the tabs pattern); a click on "Find people" focuses the search.
+  const [panelByKey, setPanelByKey] = useState(false);
   const ids = useId();
 
   const open = useCallback(
@@ -82,6 +86,17 @@ export function ChatShell() {
     } else focusList(peerId);
   };
 
+  // The ARIA tabs pattern: one tab in the Tab order, arrow keys (and Home/End) select and focus the others.
+  const tabList = useRef<HTMLDivElement>(null);
+  const onTabKeyDown = (event: KeyboardEvent) => {
+    const next = tabForKey(event.key, PANELS, panel);
+    if (!next) return;
+    event.preventDefault();
+    setPanelByKey(true);
+    setPanel(next);
+    tabList.current?.ownerDocument.getElementById(`${ids}-${next}-tab`)?.focus();
+  };
+
   const tab = (name: Panel, label: string, count?: number) => (
     <button
       type="button"
@@ -89,8 +104,12 @@ export function ChatShell() {
       id={`${ids}-${name}-tab`}
       aria-selected={panel === name}
       aria-controls={`${ids}-panel`}
+      tabIndex={panel === name ? 0 : -1}
       className="tabs__tab"
-      onClick={() => setPanel(name)}
+      onClick={() => {
+        setPanelByKey(false);
+        setPanel(name);
+      }}
     >
       {label}
       {count ? (
@@ -174,7 +193,7 @@ export function ChatShell() {
             </p>
           )}
         </div>
-        <div className="tabs sidebar__tabs" role="tablist" aria-label="Show">
+        <div className="tabs sidebar__tabs" role="tablist" aria-label="Show" onKeyDown={onTabKeyDown} ref={tabList}>
           {tab('chats', 'Chats', unread)}
           {tab('people', 'Find people')}
         </div>
@@ -182,7 +201,7 @@ export function ChatShell() {
           {panel === 'chats' ? (
             <Inbox viewerId={viewer.id} activePeerId={peerId} onOpen={open} onFindPeople={() => setPanel('people')} />
           ) : (
-            <UserSearch viewerId={viewer.id} activePeerId={peerId} onOpen={open} autoFocus />
+            <UserSearch viewerId={viewer.id} activePeerId={peerId} onOpen={open} autoFocus={!panelByKey} />
           )}
         </div>
       </nav>

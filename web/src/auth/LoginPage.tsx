@@ -3,6 +3,7 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 import { graphql } from '../gql';
 import { describeError, errorArgument } from '../shared/errors';
 import { rateLimitOf } from '../shared/rateLimit';
+import { tabForKey } from '../shared/tabKeys';
 import { ThemeToggle } from '../shared/ThemeToggle';
 import { useSession } from './session';
 
@@ -111,17 +112,7 @@ export function LoginPage() {
 
   // The ARIA tabs pattern: arrow keys (and Home/End) move between the tabs, selecting as they go.
   function onTabKeyDown(event: KeyboardEvent) {
-    const at = MODES.indexOf(mode);
-    const next =
-      event.key === 'ArrowRight'
-        ? MODES[(at + 1) % MODES.length]
-        : event.key === 'ArrowLeft'
-          ? MODES[(at - 1 + MODES.length) % MODES.length]
-          : event.key === 'Home'
-            ? MODES[0]
-            : event.key === 'End'
-              ? MODES[MODES.length - 1]
-              : null;
+    const next = tabForKey(event.key, MODES, mode);
     if (!next) return;
     event.preventDefault();
     switchMode(next);
