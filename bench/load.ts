@@ -183,6 +183,35 @@ async function history(a: HistoryArgs): Promise<RunResult & { edges: number }> {
   return { ...r, edges };
 }
 
+/** What a `query` answer must hold: at `path` (dot-separated, under data) an array of `length`, or `equals`. */
+export type Expect = { path: string; length?: number; equals?: unknown };
+
+/** Any GraphQL query in a closed loop, each answer checked against `expect` (a wrong answer counts as an error). */
+async function query(a: {
+  url: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  token: string;
+  expect: Expect;
+  concurrency: number;
+  durationMs?: number;
+  count?: number;
+}): Promise<RunResult> {
+  const client = http(a.url);
+  const e = a.expect;
+  return closedLoop(a.concurrency, a, async () => {
+    const res = await client.request(a.query, a.variables, a.token);
+    const err = firstError(res);
+    if (err) return err;
+    const v = e.path.split('.').reduce<any>((o, k) => o?.[k], res.data);
+    if (e.length !== undefined && !(Array.isArray(v) && v.length === e.length))
+      return `${e.path}: ${Array.isArray(v) ? `${v.length} items` : JSON.stringify(v)}, expected ${e.length} items`;
+    if ('equals' in e && v !== e.equals)
+      return `${e.path} = ${JSON.stringify(v)}, expected ${JSON.stringify(e.equals)}`;
+    return undefined;
+  });
+}
+
 type CatchupResult = { ms: number; received: number; inOrder: boolean; duplicates: number; error?: string };
 
 /** messageAdded(withUserId, after) until `expect` messages arrived: time from subscribe to the last one. */
@@ -482,6 +511,7 @@ const commands: Record<string, (args: any) => Promise<unknown>> = {
   ping: async () => ({ pid: process.pid }),
   sends,
   history,
+  query,
   catchupSubscription,
   catchupPaging,
   wsOpen,

@@ -27,6 +27,7 @@ import {
 import { createGqlHttpClient, firstError, type GqlHttpClient } from './lib/gql-http.ts';
 import { GqlWs } from './lib/gql-ws.ts';
 import {
+  CONVERSATIONS,
   HISTORY_BACK,
   HISTORY_FORWARD,
   type HistoryPage,
@@ -35,8 +36,11 @@ import {
   MESSAGE_ADDED,
   SEND,
   SIGN_UP,
+  UNREAD_COUNT,
 } from './lib/ops.ts';
 import { killAllNow, type ServerProc, startParley, startThin, stopAll } from './lib/procs.ts';
+import { inboxReport, runInbox } from './scenarios/inbox.ts';
+import { type PgbenchSetup, runPgbench, setupPgbench } from './scenarios/pgbench.ts';
 import { median, round, summarize } from './lib/stats.ts';
 import { lineChart } from './lib/svg.ts';
 import { num, ratio, table, times } from './lib/table.ts';
@@ -56,11 +60,11 @@ if (flag('help')) {
   --quick            the same scenarios, smaller and shorter (a few minutes)
   --smoke            seconds: one tiny run of each scenario kind, checks only that the harness works and the
                      numbers are sane (exit 1 otherwise); writes its results to a temporary directory
-  --only a,b         only these scenarios: sends, history, catchup, delivery, roundtrips, memory, coldstart
+  --only a,b         only these scenarios: sends, history, inbox, catchup, delivery, roundtrips, memory, coldstart
   --parley-dir DIR   the parley checkout to run (default: this one)
   --out DIR          where to write latest.json and latency.svg (default bench/results)
 Environment: BENCH_DATABASE_URL (or TEST_DATABASE_URL), a PostgreSQL URL whose user may CREATE DATABASE
-(default postgresql://postgres@127.0.0.1:5432/postgres).`);
+(default postgresql://postgres@127.0.0.1:5432/postgres); PGBENCH, the pgbench binary (default /usr/bin/pgbench).`);
   process.exit(0);
 }
 const mode: 'full' | 'quick' | 'smoke' = flag('smoke') ? 'smoke' : flag('quick') ? 'quick' : 'full';
@@ -82,6 +86,9 @@ type Profile = {
   historyWarmMs: number;
   historyMs?: number;
   historyCount?: number;
+  /** inbox: one user's conversations and the messages over them (readers, warm-up and duration as history's) */
+  inboxConversations: number;
+  inboxMessages: number;
   catchup: number;
   deliveryActive: number;
   deliveryIdle: number;
@@ -103,6 +110,8 @@ const PROFILES: Record<typeof mode, Profile> = {
     historyConcurrency: 8,
     historyWarmMs: 1_000,
     historyMs: 8_000,
+    inboxConversations: 1_000,
+    inboxMessages: 1_000_000,
     catchup: 10_000,
     deliveryActive: 200,
     deliveryIdle: 1_000,
@@ -123,6 +132,8 @@ const PROFILES: Record<typeof mode, Profile> = {
     historyConcurrency: 8,
     historyWarmMs: 500,
     historyMs: 3_000,
+    inboxConversations: 1_000,
+    inboxMessages: 100_000,
     catchup: 10_000,
     deliveryActive: 50,
     deliveryIdle: 250,
@@ -143,6 +154,8 @@ const PROFILES: Record<typeof mode, Profile> = {
     historyConcurrency: 2,
     historyWarmMs: 0,
     historyCount: 10,
+    inboxConversations: 30,
+    inboxMessages: 3_000,
     catchup: 200,
     deliveryActive: 3,
     deliveryIdle: 5,
@@ -403,6 +416,10 @@ async function main() {
         server: null,
       },
     ];
+    // parley's own send statement run by pgbench: the ceiling parley's sends/s is judged against.
+    const pgb: PgbenchSetup = await setupPgbench(db, parleyDir, maxConc, tmpDir);
+    if ('unavailable' in pgb) step(`sends: no pgbench baseline (${pgb.unavailable})`);
+    results.pgbench = 'unavailable' in pgb ? { unavailable: pgb.unavailable } : { statement: pgb.statementName };
     for (const concurrency of P.sendConcurrency) {
       const senders: Sender[] = ids.sendFrom.slice(0, concurrency).map((id, i) => ({
         token: token(id),
@@ -432,6 +449,45 @@ async function main() {
         );
         step(
           `sends ${v.name} ×${concurrency}: ${num(r.perSecond)}/s, p50 ${num(r.latency.p50)} ms, p99 ${num(r.latency.p99)} ms`,
+        );
+      }
+      if ('script' in pgb) {
+        const base = {
+          databaseUrl: dbUrl,
+          script: pgb.script,
+          clients: concurrency,
+          logDir: tmpDir,
+          content: 'bench send',
+        };
+        if (P.sendWarmMs) await runPgbench({ ...base, durationMs: P.sendWarmMs });
+        const r = await runPgbench({
+          ...base,
+          durationMs: P.sendMs,
+          transactions: P.sendCount ? Math.ceil(P.sendCount / concurrency) : undefined,
+        });
+        rows.push({
+          target: 'pgbench',
+          concurrency,
+          sends: r.transactions,
+          errors: r.failed + (r.error ? 1 : 0),
+          firstError: r.error,
+          perSecond: round(r.tps, 1),
+          latencyMs: {
+            p50: round(r.latency.p50, 3),
+            p90: round(r.latency.p90, 3),
+            p99: round(r.latency.p99, 3),
+            max: round(r.latency.max, 2),
+            mean: round(r.latency.mean, 3),
+          },
+          serverCpuMsPerOp: null,
+        });
+        check(
+          `sends pgbench ×${concurrency}: parley's statement ran`,
+          !r.error && r.failed === 0 && r.transactions > 0 && Number.isFinite(r.tps) && r.latency.n === r.transactions,
+          `${r.transactions} transactions, ${r.failed} failed, ${r.latency.n} logged${r.error ? ` (${r.error})` : ''}`,
+        );
+        step(
+          `sends pgbench ×${concurrency}: ${num(r.tps)} tps, p50 ${num(r.latency.p50)} ms, p99 ${num(r.latency.p99)} ms`,
         );
       }
     }
@@ -490,6 +546,25 @@ async function main() {
       }
     }
     results.history = { rows: P.historyRows, seedMs: round(seedMs, 0), concurrency: P.historyConcurrency, pages: rows };
+  }
+
+  // ── inbox ── (bench/scenarios/inbox.ts)
+  if (runs('inbox')) {
+    results.inbox = await runInbox({
+      db,
+      url: parley.url,
+      server: parley,
+      mint,
+      load,
+      conversations: P.inboxConversations,
+      messages: P.inboxMessages,
+      concurrency: P.historyConcurrency,
+      warmMs: P.historyWarmMs,
+      durationMs: P.historyMs,
+      count: P.historyCount,
+      check,
+      step,
+    });
   }
 
   // ── catch-up ──
@@ -669,6 +744,8 @@ async function main() {
     const send = (c: GqlHttpClient, from: string, to: string) =>
       gql(c, SEND, { to, text: 'round trip', cid: randomBytes(8).toString('hex') }, token(from));
     const history = (c: GqlHttpClient) => gql(c, HISTORY_BACK, { with: b, last: 50 }, token(a));
+    const inbox = () => gql(client, CONVERSATIONS, { first: 20 }, token(a));
+    const unread = () => gql(client, UNREAD_COUNT, {}, token(a));
     // The web app's subscription: one conversation, resuming from the newest message it holds.
     const subscribe = async (settle: number[]) => {
       const after = (await gql<HistoryPage>(client, HISTORY_BACK, { with: b, last: 1 }, token(a))).chatHistory.pageInfo
@@ -692,6 +769,8 @@ async function main() {
       await send(client, b, a);
       await history(client);
       await gql(client, MARK_READ, { sender: b }, token(a));
+      await inbox();
+      await unread();
       await send(thinClient, a, b);
       await history(thinClient);
     }
@@ -737,6 +816,8 @@ async function main() {
         () => gql(client, MARK_READ, { sender: b }, token(a)),
         () => send(client, b, a),
       ),
+      conversations: await measure(rtProxy, idlePerSecond, inbox),
+      unreadCount: await measure(rtProxy, idlePerSecond, unread),
     };
     const early: number[] = [];
     const late: number[] = [];
@@ -771,12 +852,17 @@ async function main() {
       JSON.stringify(ops),
     );
     check(
+      'round trips: conversations and unreadCount take 1–2 each (issue #7)',
+      [ops.conversations, ops.unreadCount].every((o) => Math.round(o.mean) >= 1 && Math.round(o.mean) <= 2),
+      JSON.stringify({ conversations: ops.conversations, unreadCount: ops.unreadCount }),
+    );
+    check(
       'round trips: the thin server does one per operation (the proxy counts right)',
       Math.round(thinOps.send.mean) === 1 && Math.round(thinOps.historyPage.mean) === 1,
       JSON.stringify(thinOps),
     );
     step(
-      `round trips: send ${ops.send.mean}, history ${ops.historyPage.mean}, markRead ${ops.markRead.mean}, subscribe ${ops.subscriptionStart.mean} (+resync ${ops.subscriptionStartWithResync.mean}); idle ${num(idlePerSecond)}/s`,
+      `round trips: send ${ops.send.mean}, history ${ops.historyPage.mean}, markRead ${ops.markRead.mean}, conversations ${ops.conversations.mean}, unreadCount ${ops.unreadCount.mean}, subscribe ${ops.subscriptionStart.mean} (+resync ${ops.subscriptionStartWithResync.mean}); idle ${num(idlePerSecond)}/s`,
     );
     if (!smoke) {
       client.close();
@@ -895,9 +981,16 @@ function computeRatios() {
               p99: r(p?.latencyMs.p99, raw?.latencyMs.p99),
               throughput: r(p?.perSecond, raw?.perSecond),
             },
+            // the issue's target: ≥ 0.5
+            parleyOverPgbench: { throughput: r(p?.perSecond, get('pgbench')?.perSecond) },
           },
         ];
       }),
+    );
+  }
+  if (results.inbox) {
+    out.inbox = Object.fromEntries(
+      (results.inbox.ops as any[]).filter((o) => o.overHistory).map((o) => [o.op, o.overHistory]),
     );
   }
   if (results.history) {
@@ -956,7 +1049,7 @@ function report(): string {
         ['senders', 'target', 'sends/s', 'p50 ms', 'p99 ms', 'server CPU ms/send', 'errors'],
         rows.map((r) => [
           r.concurrency,
-          r.target === 'raw1' ? 'raw (1 stmt)' : r.target,
+          r.target === 'raw1' ? 'raw (1 stmt)' : r.target === 'pgbench' ? "pgbench (parley's SEND)" : r.target,
           num(r.perSecond),
           num(r.latencyMs.p50),
           num(r.latencyMs.p99),
@@ -969,9 +1062,13 @@ function report(): string {
       const get = (t: string) => rows.find((r) => r.concurrency === c && r.target === t);
       const p = get('parley'),
         th = get('thin'),
-        raw = get('raw');
+        raw = get('raw'),
+        pgb = get('pgbench');
+      const overPgbench = ratio(p?.perSecond, pgb?.perSecond);
       return [
         c,
+        times(overPgbench),
+        overPgbench === null || mode === 'smoke' ? '—' : overPgbench >= 0.5 ? 'pass' : 'FAIL', // smoke: not judged
         times(ratio(p?.latencyMs.p50, th?.latencyMs.p50)),
         times(ratio(p?.latencyMs.p99, th?.latencyMs.p99)),
         times(ratio(p?.perSecond, th?.perSecond)),
@@ -985,6 +1082,8 @@ function report(): string {
       table(
         [
           'senders',
+          'sends/s parley/pgbench',
+          '≥ 0.5×',
           'p50 parley/thin',
           'p99 parley/thin',
           'sends/s parley/thin',
@@ -1020,6 +1119,7 @@ function report(): string {
       ),
     );
   }
+  if (results.inbox) out.push(inboxReport(results.inbox, mode !== 'smoke'));
   if (results.catchup) {
     const c = results.catchup;
     out.push(`\nCATCH-UP (${c.messages.toLocaleString('en')} stored messages after a cursor)`);
@@ -1103,6 +1203,8 @@ function report(): string {
           row('sendMessage', r.parley.send, r.thin.send),
           row('chatHistory newest page', r.parley.historyPage, r.thin.historyPage),
           row('markRead', r.parley.markRead),
+          row('conversations(first: 20)', r.parley.conversations),
+          row('unreadCount', r.parley.unreadCount),
           row('messageAdded start (first 300 ms)', r.parley.subscriptionStart),
           row('messageAdded start (1.5 s, incl. re-check)', r.parley.subscriptionStartWithResync),
           ['idle, per second', num(r.idlePerSecond), num(r.thin.idlePerSecond)],

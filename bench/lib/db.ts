@@ -78,12 +78,18 @@ export async function seedConversation(c: pg.Client, a: string, b: string, n: nu
     [id, a, b, n],
   );
   await c.query('COMMIT');
-  // Measure a settled table, not the aftermath of a bulk load: visibility map and statistics current, the
-  // load's dirty pages written out (CHECKPOINT needs superuser or pg_checkpoint; skipped without).
-  await c.query('VACUUM (ANALYZE) "Message"');
-  await c.query('ANALYZE "Conversation"');
-  await c.query('CHECKPOINT').catch(() => {});
+  await settle(c, ['Message'], ['Conversation']);
   return id;
+}
+
+/**
+ * Measure settled tables, not the aftermath of a bulk load: visibility map and statistics current, the load's
+ * dirty pages written out (CHECKPOINT needs superuser or pg_checkpoint; skipped without).
+ */
+export async function settle(c: pg.Client, vacuum: string[], analyze: string[] = []): Promise<void> {
+  for (const t of vacuum) await c.query(`VACUUM (ANALYZE) "${t}"`);
+  for (const t of analyze) await c.query(`ANALYZE "${t}"`);
+  await c.query('CHECKPOINT').catch(() => {});
 }
 
 /**

@@ -102,6 +102,82 @@ export const MESSAGE_ADDED = /* GraphQL */ `
   }
 `;
 
+/** The web inbox's row (web/src/inbox/InboxRow.tsx's InboxRow_conversation fragment), inlined. */
+const INBOX_ROW = `
+  id
+  unreadCount
+  lastActivityAt
+  peer {
+    id
+    username
+    displayName
+  }
+  lastMessage {
+    id
+    content
+    createdAt
+    sender {
+      id
+    }
+  }`;
+
+/** One page of the inbox: conversations(first:) selecting what a web inbox row shows. */
+export const CONVERSATIONS = /* GraphQL */ `
+  query BenchConversations($first: Int, $after: String) {
+    conversations(first: $first, after: $after) {
+      edges {
+        cursor
+        node {${INBOX_ROW}
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+/** The unread total (web/src/inbox/unreadTotal.ts's UnreadCount query). */
+export const UNREAD_COUNT = /* GraphQL */ `
+  query BenchUnreadCount {
+    unreadCount
+  }
+`;
+
+/** What the web app asks when the inbox opens (web/src/inbox/useInbox.ts's Inbox query): both at once. */
+export const INBOX = /* GraphQL */ `
+  query BenchInbox($first: Int, $after: String) {
+    conversations(first: $first, after: $after) {
+      edges {
+        cursor
+        node {${INBOX_ROW}
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+    unreadCount
+  }
+`;
+
+export type InboxRowData = {
+  id: string;
+  unreadCount: number;
+  lastActivityAt: string;
+  peer: { id: string; username: string; displayName: string };
+  lastMessage: { id: string; content: string; createdAt: string; sender: { id: string } };
+};
+
+export type ConversationsPage = {
+  conversations: {
+    edges: { cursor: string; node: InboxRowData }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
+
 export type HistoryPage = {
   chatHistory: {
     edges: { cursor: string; node: { id: string; content: string } }[];
