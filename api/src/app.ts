@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { createEventBus } from './pubsub.ts';
 import { createThrottle, NO_THROTTLE } from './throttle.ts';
+import { loadTrustedDocuments } from './http/trusted-documents.ts';
 import { createParleyServer } from './server.ts';
 
 export type App = { url: string; close(): Promise<void> };
@@ -53,7 +54,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
     opened.add(() => db.close());
     const bus = await createEventBus<ChatChannels & AuthChannels>(config.redisUrl, log);
     opened.add(() => bus.close());
-    const feed = createMessageFeed({ sql: db.sql, pubsub: bus.pubsub, log });
+    const feed = createMessageFeed({ sql: db.sql, listen: bus.listen, log });
     opened.add(() => feed.close());
     if (!config.jwtSecret && config.databaseUrl) {
       log.warn(
@@ -81,6 +82,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
       limits: config.http,
       corsOrigins: config.corsOrigins,
       introspection: config.introspection,
+      trustedDocuments: loadTrustedDocuments(config.trustedDocuments.mode, config.trustedDocuments.manifests),
       outage: db.outage,
       webDist: config.webDist,
       readiness: {

@@ -1,7 +1,8 @@
 // Configuration from the environment, validated once at start-up (see the README's configuration table).
 import path from 'node:path';
 import { z } from 'zod';
-import { ROOT_DIR } from './paths.ts';
+import type { TrustedDocumentsMode } from './http/trusted-documents.ts';
+import { ROOT_DIR, WEB_TRUSTED_DOCUMENTS } from './paths.ts';
 import { DEFAULT_LIMITS, type ThrottleLimits } from './throttle.ts';
 
 const commaList = (value: string) => value.split(',').flatMap((item) => item.trim() || []);
@@ -48,6 +49,8 @@ const schema = z.object({
   MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
   CORS_ORIGINS: z.string().transform(commaList).pipe(z.array(origin)).default([]),
   INTROSPECTION: z.enum(['on', 'off']).default('on'),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'only']).default('off'),
+  TRUSTED_DOCUMENTS_MANIFESTS: z.string().transform(commaList).default([]),
 });
 
 export type Config = {
@@ -69,6 +72,8 @@ export type Config = {
   corsOrigins: string[];
   /** Schema introspection (and field suggestions) allowed: INTROSPECTION=on. */
   introspection: boolean;
+  /** TRUSTED_DOCUMENTS, and the manifests to trust: the web app's, then TRUSTED_DOCUMENTS_MANIFESTS. */
+  trustedDocuments: { mode: TrustedDocumentsMode; manifests: string[] };
 };
 
 /** What one client may hold of a server: see the README's configuration table. */
@@ -125,5 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     corsOrigins: e.CORS_ORIGINS,
     introspection: e.INTROSPECTION === 'on',
+    trustedDocuments: {
+      mode: e.TRUSTED_DOCUMENTS,
+      manifests: [WEB_TRUSTED_DOCUMENTS, ...e.TRUSTED_DOCUMENTS_MANIFESTS.map(fromUserCwd)],
+    },
   };
 }

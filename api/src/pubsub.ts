@@ -7,8 +7,16 @@ import type { Logger } from './logger.ts';
 
 type Channels = { [channel: string]: [unknown] | [string, unknown] };
 
+/** The payload of a channel keyed by id. */
+export type PayloadOf<C extends Channels, K extends keyof C> = C[K] extends [string, infer P] ? P : never;
+
 export type EventBus<C extends Channels> = {
   pubsub: PubSub<C>;
+  /**
+   * A plain listener on one id's channel, on the same events as `pubsub.subscribe` (registered at once; returns
+   * its removal): what a long-lived, per-user listener uses instead of an async iterator and its buffers.
+   */
+  listen<K extends keyof C & string>(channel: K, id: string, listener: (payload: PayloadOf<C, K>) => void): () => void;
   kind: 'in-process' | 'redis';
   /** True when events can be published and received (always, in-process). */
   isConnected(): boolean;
@@ -33,7 +41,14 @@ export async function createEventBus<C extends Channels>(
   log: Logger,
 ): Promise<EventBus<C>> {
   if (!redisUrl) {
-    return { pubsub: createPubSub<C>(), kind: 'in-process', isConnected: () => true, close: async () => {} };
+    const eventTarget = new EventTarget();
+    return {
+      pubsub: createPubSub<C>({ eventTarget }),
+      listen: listenOn(eventTarget),
+      kind: 'in-process',
+      isConnected: () => true,
+      close: async () => {},
+    };
   }
   // ioredis reconnects by itself (and re-subscribes); a publish made while disconnected is queued and sent on
   // reconnect. Messages are in the database first, so subscribers fill any gap from there (see chat/live.ts).
@@ -55,6 +70,7 @@ export async function createEventBus<C extends Channels>(
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient, serializer: eventSerializer });
   return {
     pubsub: createPubSub<C>({ eventTarget }),
+    listen: listenOn(eventTarget),
     kind: 'redis',
     redis: publishClient,
     isConnected: () => publishClient.status === 'ready' && subscribeClient.status === 'ready',
@@ -62,5 +78,15 @@ export async function createEventBus<C extends Channels>(
       publishClient.disconnect();
       subscribeClient.disconnect();
     },
+  };
+}
+
+/** `listen` over the event target a PubSub publishes to (its topics are `<channel>:<id>`, payloads in `detail`). */
+function listenOn(target: EventTarget) {
+  return <P>(channel: string, id: string, listener: (payload: P) => void) => {
+    const topic = `${channel}:${id}`;
+    const onEvent = (event: Event) => listener((event as CustomEvent<P>).detail);
+    target.addEventListener(topic, onEvent);
+    return () => target.removeEventListener(topic, onEvent);
   };
 }

@@ -55,7 +55,11 @@ export function createParleyServer(opts: ServerOptions) {
     routes.handle,
   );
   server.maxConnections = opts.limits.maxConnections;
-  const ws = serveGraphqlWs(server, yoga, opts.services, { ...opts.limits, trustProxy: opts.trustProxy });
+  const ws = serveGraphqlWs(server, yoga, opts.services, {
+    ...opts.limits,
+    trustProxy: opts.trustProxy,
+    trustedDocuments: opts.trustedDocuments,
+  });
 
   /** Refuse new work (/ready answers 503), answer every request already sent, ask WebSocket and SSE clients to
    * reconnect elsewhere. */

@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { loadConfig } from '../src/config.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { collect, gql, ok, signUp, startServer, wsClient, type TestServer } from './support/server.ts';
@@ -23,19 +24,43 @@ const SIGN_UP = (username: string) =>
 const ALLOWED = 'https://app.example.com';
 const ALSO_ALLOWED = 'https://admin.example.com';
 const ASSET = 'index-Ab12Cd34.js';
+const INDEX_HTML = `<!doctype html><title>parley</title><div id="root"></div><script type="module" src="/assets/${ASSET}"></script>`;
+const ASSET_SOURCE = Array.from({ length: 50 }, (_, i) => `document.title = "parley ${i}";\n`).join('');
 
-/** A built web app as Vite lays it out: index.html, a hashed bundle under assets/ and its source map. */
+/**
+ * A built web app as Vite lays it out: index.html, a hashed bundle under assets/ and its source map, and the .br and
+ * .gz copies the build writes next to each text file (its source map's too, which must not be served either).
+ */
 async function fakeWebDist(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-web-'));
   await mkdir(path.join(dir, 'assets'));
-  await writeFile(
-    path.join(dir, 'index.html'),
-    `<!doctype html><title>parley</title><div id="root"></div><script type="module" src="/assets/${ASSET}"></script>`,
-  );
-  await writeFile(path.join(dir, 'assets', ASSET), 'document.title = "parley";\n');
-  await writeFile(path.join(dir, 'assets', `${ASSET}.map`), '{"version":3,"sources":["src/secret-source.tsx"]}');
+  const withCompressed = async (file: string, text: string) => {
+    await writeFile(path.join(dir, file), text);
+    await writeFile(path.join(dir, `${file}.br`), brotliCompressSync(text));
+    await writeFile(path.join(dir, `${file}.gz`), gzipSync(text));
+  };
+  await withCompressed('index.html', INDEX_HTML);
+  await withCompressed(path.join('assets', ASSET), ASSET_SOURCE);
+  await withCompressed(path.join('assets', `${ASSET}.map`), '{"version":3,"sources":["src/secret-source.tsx"]}');
   await writeFile(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // The build's manifest (which chunks each route loads), for the bundle budget only.
+  await mkdir(path.join(dir, '.vite'));
+  await writeFile(path.join(dir, '.vite', 'manifest.json'), '{"index.html":{"file":"assets/secret-chunk.js"}}');
   return dir;
+}
+
+/** GET with exactly these request headers — fetch() would add its own Accept-Encoding and decode the body. */
+function rawGet(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }
 
 /** The directives of a Content-Security-Policy: name → sources. */
@@ -212,6 +237,60 @@ describe('a server on the open internet (defaults, HEADERS_TIMEOUT_MS=1500, CORS
         expect({ map, status: res.status }).toEqual({ map, status: 404 });
         expect(await res.text()).not.toContain('secret-source');
       }
+    });
+
+    test('files go out precompressed as the client accepts — br, else gzip, else as they are — and vary on it', async () => {
+      const pages = [
+        {
+          path: `/assets/${ASSET}`,
+          text: ASSET_SOURCE,
+          type: /javascript/,
+          cache: 'public, max-age=31536000, immutable',
+        },
+        { path: '/', text: INDEX_HTML, type: /^text\/html/, cache: 'no-cache' },
+        { path: '/chat/some-conversation', text: INDEX_HTML, type: /^text\/html/, cache: 'no-cache' },
+      ];
+      const encodings = [
+        { accept: 'gzip, deflate, br, zstd', encoding: 'br', decode: brotliDecompressSync },
+        { accept: 'gzip, deflate', encoding: 'gzip', decode: gunzipSync },
+        { accept: 'identity', encoding: undefined, decode: (b: Buffer) => b },
+        { accept: undefined, encoding: undefined, decode: (b: Buffer) => b },
+      ];
+      for (const page of pages) {
+        for (const { accept, encoding, decode } of encodings) {
+          const res = await rawGet(`${server.url}${page.path}`, accept ? { 'accept-encoding': accept } : {});
+          const what = `${page.path} (Accept-Encoding: ${accept ?? 'none'})`;
+          expect({ what, status: res.status, encoding: res.headers['content-encoding'] }).toEqual({
+            what,
+            status: 200,
+            encoding,
+          });
+          expect(decode(res.body).toString()).toBe(page.text);
+          if (encoding) expect(res.body.length).toBeLessThan(Buffer.byteLength(page.text)); // really compressed
+          expect(Number(res.headers['content-length'])).toBe(res.body.length);
+          expect(res.headers['content-type']).toMatch(page.type);
+          expect(res.headers.vary).toMatch(/accept-encoding/i);
+          expect(res.headers['cache-control']).toBe(page.cache);
+
+          // Each encoding has its own validator: revalidating it answers 304, varying the same way.
+          const again = await rawGet(`${server.url}${page.path}`, {
+            ...(accept ? { 'accept-encoding': accept } : {}),
+            'if-none-match': String(res.headers.etag),
+          });
+          expect({ what, status: again.status, vary: again.headers.vary }).toEqual({
+            what,
+            status: 304,
+            vary: 'Accept-Encoding',
+          });
+        }
+      }
+      for (const accept of ['br', 'gzip']) {
+        const map = await rawGet(`${server.url}/assets/${ASSET}.map`, { 'accept-encoding': accept });
+        expect({ accept, status: map.status }).toEqual({ accept, status: 404 });
+      }
+      const manifest = await rawGet(`${server.url}/.vite/manifest.json`);
+      expect(manifest.status).toBe(404);
+      expect(manifest.body.toString()).not.toContain('secret-chunk');
     });
 
     test('GraphiQL runs under its own policy: its inline script allowed by hash, nothing else inline', async () => {

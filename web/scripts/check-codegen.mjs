@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Fails when web/src/gql (committed, generated) does not match what
+// Fails when web/src/gql (committed, generated: typed documents and the trusted-documents manifest,
+// persisted-documents.json, which the API runs by id) does not match what
 // `npm run codegen` would produce from schema.graphql and the documents in web/src.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -69,7 +69,9 @@ export function createSessions(deps: {
 }): Sessions {
   const { sql, tokens, pubsub } = deps;
   const cache = new LRUCache<string, PublicUser, string>({
-    max: MAX_CACHED,
+    // At most MAX_CACHED entries, counted through maxSize: `max` would allocate room for all of them at start.
+    maxSize: MAX_CACHED,
+    sizeCalculation: () => 1,
     ttl: SESSION_TTL_MS,
     fetchMethod: async (sessionId, _stale, { context: userId }) =>
       (await sql.query<PublicUser>(VIEWER, [sessionId, userId]))[0],

@@ -20,7 +20,9 @@ export type ViewerCache = {
 
 export function createViewerCache(sql: Sql): ViewerCache {
   const cache = new LRUCache<string, PublicUser>({
-    max: MAX_CACHED,
+    // At most MAX_CACHED entries, counted through maxSize: `max` would allocate room for all of them at start.
+    maxSize: MAX_CACHED,
+    sizeCalculation: () => 1,
     ttl: VIEWER_TTL_MS,
     // Missing users are not cached (fetchMethod's undefined): a deleted account stays refused, a new one is found.
     fetchMethod: async (id) => (await sql.query<PublicUser>(USER_BY_ID, [id]))[0],

@@ -17,9 +17,10 @@ import type { Sql } from '../db/index.ts';
 import { statement } from '../db/sql.ts';
 import { badInput, isDatabaseUnavailable, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { EventBus } from '../pubsub.ts';
 import { NO_SUCH_USER, parseOtherUser, participantKey } from './conversation.ts';
 import { decodeMessageCursor, seqIn, type MessagePosition } from './cursor.ts';
-import type { ChatPubSub } from './events.ts';
+import type { ChatChannels } from './events.ts';
 import { JOIN_USERS, MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './rows.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -27,6 +28,8 @@ const FILL_PAGE = 500;
 /** Streams asking for a check are checked one to two of these later. */
 const CHECK_SOON_MS = 1_000;
 const RESYNC_EVERY_MS = 60_000;
+
+type ChatListen = EventBus<ChatChannels>['listen'];
 
 export type MessageAddedArgs = { withUserId?: string | null; after?: string | null };
 
@@ -66,9 +69,10 @@ type Feed = {
 
 /** One subscription: positions per conversation, a queue of deliveries, one task at a time. */
 class MessageStream implements AsyncIterableIterator<ChatMessage> {
-  /** Highest seq delivered (or known to predate the subscription) per conversation; absent = 0. */
-  private readonly delivered = new Map<string, number>();
-  private readonly queue: ChatMessage[] = [];
+  /** Highest seq delivered (or known to predate the subscription) per conversation; absent = 0. Allocated, like
+   * the queue, when first needed: an idle stream of a user without conversations holds neither. */
+  private delivered: Map<string, number> | null = null;
+  private queue: ChatMessage[] | null = null;
   /** Events that arrived before the starting line was known. */
   private early: ChatMessage[] | null = [];
   private waiting: { resolve(r: IteratorResult<ChatMessage>): void; reject(e: unknown): void } | null = null;
@@ -85,9 +89,9 @@ class MessageStream implements AsyncIterableIterator<ChatMessage> {
 
   /** The starting line: what exists now is not "added" for this stream, except after `after`. */
   start(heads: Head[], after: MessagePosition | null) {
-    for (const h of heads) this.delivered.set(h.id, h.lastSeq);
+    for (const h of heads) this.setLast(h.id, h.lastSeq);
     if (after) {
-      this.delivered.set(after.conversationId, after.seq);
+      this.setLast(after.conversationId, after.seq);
       this.enqueue(() => this.fill(after.conversationId));
     }
     const early = this.early!;
@@ -105,7 +109,7 @@ class MessageStream implements AsyncIterableIterator<ChatMessage> {
     if (this.early) return void this.early.push(m);
     if (!this.concerns(m.senderId, m.recipientId)) return;
     this.enqueue(async () => {
-      const last = this.delivered.get(m.conversationId) ?? 0;
+      const last = this.lastOf(m.conversationId);
       if (m.seq <= last) return; // already delivered (replayed, or a duplicate event)
       if (m.seq > last + 1) await this.fill(m.conversationId, m.seq - 1);
       await this.deliver(m);
@@ -116,11 +120,19 @@ class MessageStream implements AsyncIterableIterator<ChatMessage> {
   heads(heads: Head[]) {
     this.enqueue(async () => {
       for (const h of heads) {
-        if (this.concerns(h.userLowId, h.userHighId) && h.lastSeq > (this.delivered.get(h.id) ?? 0)) {
+        if (this.concerns(h.userLowId, h.userHighId) && h.lastSeq > this.lastOf(h.id)) {
           await this.fill(h.id, h.lastSeq);
         }
       }
     });
+  }
+
+  private lastOf(conversationId: string) {
+    return this.delivered?.get(conversationId) ?? 0;
+  }
+
+  private setLast(conversationId: string, seq: number) {
+    (this.delivered ??= new Map()).set(conversationId, seq);
   }
 
   private enqueue(task: () => Promise<void>) {
@@ -133,22 +145,23 @@ class MessageStream implements AsyncIterableIterator<ChatMessage> {
 
   private async fill(conversationId: string, upTo?: number) {
     for (;;) {
-      const rows = await this.feed.readRange(conversationId, this.delivered.get(conversationId) ?? 0, upTo);
+      const rows = await this.feed.readRange(conversationId, this.lastOf(conversationId), upTo);
       for (const row of rows) await this.deliver(row);
       if (rows.length < FILL_PAGE || this.ended) return;
     }
   }
 
   private async deliver(m: ChatMessage) {
-    if (this.ended || m.seq <= (this.delivered.get(m.conversationId) ?? 0)) return;
-    this.delivered.set(m.conversationId, m.seq);
+    if (this.ended || m.seq <= this.lastOf(m.conversationId)) return;
+    this.setLast(m.conversationId, m.seq);
     if (this.waiting) {
       const waiting = this.waiting;
       this.waiting = null;
       return waiting.resolve({ value: m, done: false });
     }
-    this.queue.push(m);
-    if (this.queue.length >= HIGH_WATER) await new Promise<void>((resolve) => (this.drained = resolve));
+    const queue = (this.queue ??= []);
+    queue.push(m);
+    if (queue.length >= HIGH_WATER) await new Promise<void>((resolve) => (this.drained = resolve));
   }
 
   private fail(err: unknown) {
@@ -166,7 +179,7 @@ class MessageStream implements AsyncIterableIterator<ChatMessage> {
   }
 
   next(): Promise<IteratorResult<ChatMessage>> {
-    if (this.queue.length) {
+    if (this.queue?.length) {
       const value = this.queue.shift()!;
       if (this.drained && this.queue.length < HIGH_WATER / 2) {
         this.drained();
@@ -181,7 +194,7 @@ class MessageStream implements AsyncIterableIterator<ChatMessage> {
 
   return(): Promise<IteratorResult<ChatMessage>> {
     if (!this.ended) this.finish();
-    this.queue.length = 0;
+    this.queue = null;
     this.waiting?.resolve({ value: undefined, done: true });
     this.waiting = null;
     return Promise.resolve({ value: undefined, done: true });
@@ -198,24 +211,28 @@ export type MessageFeed = {
   close(): void;
 };
 
-export function createMessageFeed(deps: { sql: Sql; pubsub: ChatPubSub; log: Logger }): MessageFeed {
+export function createMessageFeed(deps: { sql: Sql; listen: ChatListen; log: Logger }): MessageFeed {
   const { sql, log } = deps;
   const streams = new Set<MessageStream>();
 
-  /** One pub/sub listener per user with streams here, shared by all of them. */
+  /** One pub/sub listener per user with streams here, shared by all of them (a plain callback: no buffer). */
   const listeners = new Map<string, { streams: Set<MessageStream>; stop(): void }>();
   const listen = (stream: MessageStream) => {
     let listener = listeners.get(stream.viewerId);
     if (!listener) {
-      const source = deps.pubsub.subscribe('user:messageAdded', stream.viewerId)[Symbol.asyncIterator]();
       const members = new Set<MessageStream>();
-      // Pulling once registers the listener: from here on nothing committed can be missed.
-      void (async () => {
-        for (let next = await source.next(); !next.done; next = await source.next()) {
-          for (const s of members) s.received(next.value);
+      // Registered at once: from here on nothing committed can be missed. It runs inside the publish (a stream
+      // only queues the event), so it must not throw.
+      const stop = deps.listen('user:messageAdded', stream.viewerId, (message) => {
+        for (const s of members) {
+          try {
+            s.received(message);
+          } catch (err) {
+            log.error({ err }, 'messageAdded listener failed');
+          }
         }
-      })().catch((err: unknown) => log.error({ err }, 'messageAdded listener failed'));
-      listener = { streams: members, stop: () => void source.return?.() };
+      });
+      listener = { streams: members, stop };
       listeners.set(stream.viewerId, listener);
     }
     listener.streams.add(stream);

@@ -22,7 +22,12 @@ export type Typing = {
 
 export function createTyping(deps: TypingDeps): Typing {
   /** What this instance last published per (typist, peer), and when. */
-  const published = new LRUCache<string, { typing: boolean; at: number }>({ max: 100_000, ttl: TYPING_TTL_MS });
+  // At most 100,000 entries, counted through maxSize: `max` would allocate room for all of them at start.
+  const published = new LRUCache<string, { typing: boolean; at: number }>({
+    maxSize: 100_000,
+    sizeCalculation: () => 1,
+    ttl: TYPING_TTL_MS,
+  });
 
   const requireUser = async (viewerId: string, value: string) => {
     const otherId = parseOtherUser(viewerId, value, 'withUserId');

@@ -10,7 +10,10 @@
 // Every line of these texts is at most 48 characters: GraphiQL's operation, Variables and Headers
 // editors do not wrap, and at 1280 px the operation editor shows about 49 columns (with Docs closed;
 // web/e2e/graphiql.e2e.ts checks 1280, 1400 and 1920 px).
-import type { GraphiQLOptions, GraphiQLRenderer } from 'graphql-yoga';
+//
+// With TRUSTED_DOCUMENTS=only GraphiQL is off (it could run nothing: trusted-documents.ts), and a browser asking for
+// it gets a 404 saying why (graphiqlOffPlugin).
+import { shouldRenderGraphiQL, type GraphiQLOptions, type GraphiQLRenderer, type Plugin } from 'graphql-yoga';
 
 type Tab = NonNullable<GraphiQLOptions['defaultTabs']>[number];
 
@@ -299,3 +302,19 @@ export const renderGraphiQL: GraphiQLRenderer = async (options) => {
   if (headEnd < 0) throw new Error("GraphiQL's page has no </head>");
   return page.slice(0, headEnd) + TAB_STYLE + page.slice(headEnd);
 };
+
+export const GRAPHIQL_OFF =
+  'GraphiQL is off on this server: it runs only the trusted documents of its own apps (TRUSTED_DOCUMENTS=only), ' +
+  'not queries typed in a browser.\n';
+
+/** A browser's GET of /graphql (what would show GraphiQL) answers 404 with GRAPHIQL_OFF, in plain text. */
+export function graphiqlOffPlugin(): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/graphql' || !shouldRenderGraphiQL(request)) return;
+      endResponse(
+        new fetchAPI.Response(GRAPHIQL_OFF, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+      );
+    },
+  };
+}

@@ -1,7 +1,8 @@
 // GraphQL over WebSocket (graphql-ws) at /graphql, on the HTTP server's upgrades. A socket authenticates once, with
 // connectionParams.authorization or connectionParams.headers.authorization (context.ts, authorizationParam); an
 // operation may carry its own in extensions.headers (GraphiQL's Headers editor), which then authenticates that
-// operation only. Operations run through the same envelop as HTTP (yoga.ts).
+// operation only. Operations run through the same envelop as HTTP (yoga.ts); one sent by id (a trusted document) is
+// resolved to its text first (trusted-documents.ts).
 // A socket keeps its identity only while its session does: it is closed (4403) when its token expires, when the
 // session is ended on any instance, and when a periodic re-check finds the session or its user gone. Limits: frame
 // size, operations per socket, sockets per user.
@@ -9,7 +10,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type execute, type subscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { HttpLimits } from '../config.ts';
 import {
   authenticate,
@@ -23,6 +24,7 @@ import {
 import { clientError, isDatabaseUnavailable, serviceUnavailable, unauthenticated } from '../errors.ts';
 import { withoutMessage } from '../logger.ts';
 import { withCode } from './error-codes.ts';
+import { resolveOverWs, type TrustedDocuments } from './trusted-documents.ts';
 import type { ParleyYoga } from './yoga.ts';
 
 /** WebSocket close code 1012 "Service Restart" (graphql-ws has no name for it): its clients reconnect. */
@@ -61,31 +63,55 @@ export const TOO_MANY_SOCKETS = 4429;
 /** How often open sockets' sessions are re-checked against the database (one statement per instance). */
 const SESSION_RECHECK_MS = 5_000;
 const LOGOUT_CLOSE_DELAY_MS = 100;
+/** Every socket is pinged this often; one that has not answered the previous ping by then is dropped. */
+const KEEP_ALIVE_MS = 12_000;
 /** setTimeout's limit: a later expiry is re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Sockets whose tokens expire within this of each other are closed together. */
+const EXPIRY_SWEEP_MS = 250;
 
-type SocketState = { auth?: Authentication; operations: Set<string>; expiry?: NodeJS.Timeout };
+type SocketState = { auth?: Authentication; clientIp: string };
 
 export function serveGraphqlWs(
   server: Server,
   yoga: ParleyYoga,
   services: Services,
-  limits: HttpLimits & { trustProxy: boolean },
+  limits: HttpLimits & { trustProxy: boolean; trustedDocuments: TrustedDocuments },
 ): GraphqlWs {
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.wsMaxPayload });
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: limits.wsMaxPayload,
+    WebSocket: ServerSocket,
+  });
   /** Signed-in sockets and their session. */
   const signedIn = new Map<WebSocket, Authentication>();
   const socketsOf = (userId: string) => [...signedIn.values()].filter((a) => a.viewer?.id === userId).length;
   const endSocket = (socket: WebSocket, reason: string) => socket.close(CloseCode.Forbidden, reason);
 
-  const armExpiry = (socket: WebSocket, state: SocketState, expiresAt: Date) => {
-    const ms = expiresAt.getTime() - Date.now();
-    state.expiry = setTimeout(
-      () =>
-        ms > MAX_TIMER_MS ? armExpiry(socket, state, expiresAt) : endSocket(socket, 'Token expired: log in again'),
-      Math.max(0, Math.min(ms, MAX_TIMER_MS)),
-    );
-    state.expiry.unref();
+  // Token expiry: one timer for all sockets, armed for the earliest expiry; when it fires, every socket whose token
+  // has expired is closed and it is re-armed for the next (at most one sweep every EXPIRY_SWEEP_MS).
+  let expiryTimer: NodeJS.Timeout | undefined;
+  let expiryAt = Infinity;
+  let lastSweep = 0;
+  const armExpiry = (at: number) => {
+    if (at >= expiryAt) return;
+    clearTimeout(expiryTimer);
+    expiryAt = at;
+    const ms = Math.max(at - Date.now(), lastSweep + EXPIRY_SWEEP_MS - Date.now(), 0);
+    expiryTimer = setTimeout(sweepExpired, Math.min(ms, MAX_TIMER_MS)).unref();
+  };
+  const sweepExpired = () => {
+    expiryTimer = undefined;
+    expiryAt = Infinity;
+    const now = (lastSweep = Date.now());
+    let next = Infinity;
+    for (const [socket, auth] of signedIn) {
+      const at = auth.session!.expiresAt.getTime();
+      if (at <= now) endSocket(socket, 'Token expired: log in again');
+      else next = Math.min(next, at);
+    }
+    if (next < Infinity) armExpiry(next);
   };
   const offEnded = services.sessions.onEnded(({ sessionIds }) => {
     // A moment later, so a logOut sent over this very socket gets its answer before the close.
@@ -104,6 +130,18 @@ export function serveGraphqlWs(
       // Database unavailable (reported by db/outage.ts): sockets stay; the next re-check decides.
     }
   }, SESSION_RECHECK_MS).unref();
+  // Keep-alive for all sockets on one timer (graphql-ws's own would be two timers and a closure per socket).
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients as Set<ServerSocket>) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (socket.awaitingPong) {
+        socket.terminate();
+        continue;
+      }
+      socket.awaitingPong = true;
+      socket.ping();
+    }
+  }, KEEP_ALIVE_MS).unref();
 
   const ipOf = (request: IncomingMessage) =>
     clientIpOf(
@@ -111,19 +149,6 @@ export function serveGraphqlWs(
       request.headers['x-forwarded-for'] as string | undefined,
       limits.trustProxy,
     );
-
-  // A client sending a message type only servers send (connection_ack, next) is a bad client, not a server failure:
-  // close it with 4400 before graphql-ws sees it (it would answer 4500 and print a stack to stderr).
-  wsServer.on('connection', (socket) => {
-    const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => boolean;
-    socket.emit = ((event: string, ...args: unknown[]) => {
-      if (event === 'message' && isServerOnlyMessage(args[0])) {
-        socket.close(CloseCode.BadRequest, 'Invalid message received');
-        return true;
-      }
-      return emit(event, ...args);
-    }) as typeof socket.emit;
-  });
 
   useServer<Record<string, unknown>, { state?: SocketState }>(
     {
@@ -134,8 +159,10 @@ export function serveGraphqlWs(
       // Errors graphql-ws produces itself (e.g. "Unable to identify operation") get a code like every other.
       onError: (_ctx, _id, _payload, errors) => errors.map(withCode),
       onConnect: async (ctx) => {
-        const state: SocketState = { operations: new Set() };
+        const state: SocketState = { clientIp: ipOf(ctx.extra.request) };
         ctx.extra.state = state;
+        // The upgrade request is not kept for the socket's life (graphql-ws would): its address is all that is read.
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
         const authorization = authorizationParam(ctx.connectionParams);
         if (authorization instanceof CredentialsShapeError) {
           ctx.extra.socket.close(CloseCode.BadRequest, authorization.message);
@@ -153,7 +180,7 @@ export function serveGraphqlWs(
               return false;
             }
             signedIn.set(ctx.extra.socket, auth);
-            armExpiry(ctx.extra.socket, state, auth.session.expiresAt);
+            armExpiry(auth.session.expiresAt.getTime());
           }
           state.auth = auth;
           return true;
@@ -175,14 +202,16 @@ export function serveGraphqlWs(
       },
       onClose: (ctx) => {
         signedIn.delete(ctx.extra.socket);
-        clearTimeout(ctx.extra.state?.expiry);
       },
-      onComplete: (ctx, id) => void ctx.extra.state?.operations.delete(id),
       execute: (args) => (args.rootValue as { execute: typeof execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof subscribe }).subscribe(args),
-      onSubscribe: async (ctx, id, params) => {
+      onSubscribe: async (ctx, _id, sent) => {
         const state = ctx.extra.state!;
-        if (state.operations.size >= limits.maxSubscriptionsPerSocket) {
+        const query = resolveOverWs(limits.trustedDocuments, sent);
+        if (typeof query !== 'string') return [query];
+        const params = query === sent.query ? sent : { ...sent, query };
+        // graphql-ws lists the socket's operations in progress, this one included, in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
           return [
             clientError(
               'TOO_MANY_OPERATIONS',
@@ -206,14 +235,9 @@ export function serveGraphqlWs(
           }
           if (auth.authError) return [unauthenticated(auth.authError)];
         }
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          preAuth: auth,
-          clientIp: ipOf(ctx.extra.request),
-        });
+        // Only what the context is built from: the operation's context lives as long as its subscription (a copy of
+        // graphql-ws's context, the upgrade request and the message would too).
+        const enveloped = yoga.getEnveloped({ preAuth: auth, clientIp: state.clientIp });
         let document;
         try {
           document = enveloped.parse(params.query);
@@ -223,7 +247,6 @@ export function serveGraphqlWs(
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length) return errors;
-        state.operations.add(id);
         return {
           schema: enveloped.schema,
           operationName: params.operationName,
@@ -235,6 +258,7 @@ export function serveGraphqlWs(
       },
     },
     wsServer,
+    0, // keep-alive: the heartbeat above
   );
 
   return {
@@ -245,15 +269,46 @@ export function serveGraphqlWs(
     terminate() {
       offEnded();
       clearInterval(recheck);
+      clearTimeout(expiryTimer);
+      clearInterval(heartbeat);
       for (const socket of wsServer.clients) socket.terminate();
     },
   };
 }
 
+/**
+ * The server's sockets (ws's, with what parley adds on the class rather than per socket). A client sending a
+ * message type only servers send (connection_ack, next) is a bad client, not a server failure: it is closed with
+ * 4400 before graphql-ws sees the message (it would answer 4500 and print a stack to stderr). Frames reach
+ * graphql-ws as text, which it keeps for as long as a subscription they start runs (not the frame's Buffer as
+ * well). A pong is noted for the keep-alive.
+ */
+class ServerSocket extends WebSocket {
+  awaitingPong = false;
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'pong') this.awaitingPong = false;
+    if (event !== 'message') return super.emit(event, ...args);
+    const text = textOf(args[0]);
+    if (isServerOnlyMessage(text)) {
+      this.close(CloseCode.BadRequest, 'Invalid message received');
+      return true;
+    }
+    return super.emit(event, text, args[1]);
+  }
+}
+
 const SERVER_ONLY = /"type"\s*:\s*"(connection_ack|next)"/;
 
-function isServerOnlyMessage(data: unknown): boolean {
-  const text = Buffer.isBuffer(data) ? data.toString('utf8') : typeof data === 'string' ? data : '';
+/** A frame's text (ws gives a Buffer, or an array of Buffers for a fragmented message). */
+function textOf(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function isServerOnlyMessage(text: string): boolean {
   if (!SERVER_ONLY.test(text)) return false;
   try {
     const type = (JSON.parse(text) as { type?: unknown }).type;

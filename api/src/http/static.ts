@@ -1,6 +1,9 @@
 // Serves the built web app (web/dist) at `/`, with index.html for client-side routes, under the app's
 // Content-Security-Policy. Vite's hashed files under /assets/ never change: cached for a year; everything else
 // (index.html, the favicon) is revalidated on every use. Source maps are not served.
+// Compression is done once, at build time (web/vite.config.ts writes x.br and x.gz next to each text file x): a
+// client that accepts br gets the .br, else one that accepts gzip the .gz, else the file itself; every answer
+// says `Vary: Accept-Encoding` so a shared cache never hands one client's encoding to another.
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -37,7 +40,8 @@ export function createStaticHandler(webDist: string): Handler {
   const serve = sirv(webDist, {
     single: true,
     etag: true,
-    gzip: false,
+    gzip: true,
+    brotli: true,
     dev: false,
     setHeaders: (res, pathname) =>
       res.setHeader('cache-control', HASHED_ASSET.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache'),
@@ -45,6 +49,8 @@ export function createStaticHandler(webDist: string): Handler {
   const notFound = (res: ServerResponse) => void res.writeHead(404).end();
   return (req, res) => {
     res.setHeader('content-security-policy', APP_CSP);
+    // sirv sets it on a 200 only; a 304 (and a 404) must vary the same way.
+    res.setHeader('vary', 'Accept-Encoding');
     if (isSourceMap(req.url)) return notFound(res);
     serve(req, res, () => notFound(res));
   };

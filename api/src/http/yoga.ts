@@ -1,5 +1,6 @@
 // GraphQL over HTTP and SSE at /graphql (Yoga), and the envelop that graphql-ws operations run through too:
-// error masking, query limits, CORS and CSRF, the introspection switch, operation log, error codes, and who is asking.
+// error masking, query limits, CORS and CSRF, the introspection switch, trusted documents, operation log, error codes,
+// and who is asking.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
@@ -19,13 +20,14 @@ import { schema } from '../schema/index.ts';
 import { corsByAllowList } from './cors.ts';
 import { csrfPlugin } from './csrf.ts';
 import { armorRejects, errorCodesPlugin } from './error-codes.ts';
-import { graphiqlOptions, renderGraphiQL } from './graphiql.ts';
+import { graphiqlOffPlugin, graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { inputHygienePlugin } from './input-hygiene.ts';
 import { disableIntrospectionPlugin } from './introspection.ts';
 import { operationLogPlugin } from './operation-log.ts';
 import { costLimitPlugin, QUERY_LIMITS } from './query-limits.ts';
 import { graphiqlUnderCsp } from './security-headers.ts';
 import { graphqlSsePlugin } from './sse.ts';
+import { trustedDocumentsPlugin, type TrustedDocuments } from './trusted-documents.ts';
 
 /** What graphql-ws hands Yoga for an operation: the socket's connectionParams, and the authentication it did. */
 export type WsServerContext = {
@@ -37,8 +39,8 @@ export type WsServerContext = {
 };
 export type ParleyYoga = YogaServerInstance<WsServerContext, Context>;
 
-/** Who may use the API from where: CORS_ORIGINS, INTROSPECTION (config.ts). */
-export type ApiExposure = { corsOrigins: string[]; introspection: boolean };
+/** Who may use the API from where, and with what: CORS_ORIGINS, INTROSPECTION, TRUSTED_DOCUMENTS (config.ts). */
+export type ApiExposure = { corsOrigins: string[]; introspection: boolean; trustedDocuments: TrustedDocuments };
 
 export function createParleyYoga(
   services: Services,
@@ -52,7 +54,8 @@ export function createParleyYoga(
   return createYoga<WsServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: graphiqlOptions,
+    // TRUSTED_DOCUMENTS=only: GraphiQL could run nothing (graphiql.ts).
+    graphiql: exposure.trustedDocuments.mode === 'only' ? false : graphiqlOptions,
     renderGraphiQL: graphiql.render,
     cors: cors.cors,
     // Errors that are not GraphQLErrors (bugs, SQL errors) reach clients as "Unexpected error." only; a database
@@ -95,6 +98,8 @@ export function createParleyYoga(
       csrfPlugin(),
       cors.plugin,
       graphiql.plugin,
+      ...(exposure.trustedDocuments.mode === 'only' ? [graphiqlOffPlugin()] : []),
+      trustedDocumentsPlugin(exposure.trustedDocuments),
       inputHygienePlugin(),
       operationLogPlugin(log),
       errorCodesPlugin(),

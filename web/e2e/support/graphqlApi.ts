@@ -52,3 +52,22 @@ export async function conversation(url: string, token: string, withUserId: strin
   );
   return data.chatHistory.edges.map((e) => e.node);
 }
+
+/**
+ * Sends many messages through the API, `concurrency` requests at a time (their order within a batch is the
+ * server's); resolves when all are stored.
+ */
+export async function sendMany(
+  url: string,
+  messages: ReadonlyArray<{ token: string; recipientId: string; content: string }>,
+  concurrency = 16,
+) {
+  let next = 0;
+  async function worker() {
+    while (next < messages.length) {
+      const m = messages[next++]!;
+      await sendMessage(url, m.token, m.recipientId, m.content);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
+}

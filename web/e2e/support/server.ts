@@ -29,9 +29,13 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts the real API (`node --import tsx api/src/main.ts`) on a free port with
- * a fresh embedded database, and waits for GET /health to answer 200.
+ * a fresh embedded database, and waits for GET /health to answer 200. `env`:
+ * more configuration (e.g. TRUSTED_DOCUMENTS=only).
  */
-export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningServer> {
+export async function startServer({
+  timeoutMs = 60_000,
+  env: extraEnv = {},
+}: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   if (!existsSync(API_ENTRY)) throw new Error(`API entry point not found: ${API_ENTRY}`);
   if (!existsSync(WEB_DIST_INDEX)) {
     throw new Error(`web/dist is not built (${WEB_DIST_INDEX}); run \`npm run ensure-build -w web\` first.`);
@@ -49,6 +53,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}): Promise<RunningS
     SIGNUPS_PER_IP: '1000',
     SENDS_PER_SECOND: '1000',
     SEND_BURST: '10000',
+    ...extraEnv,
   };
   // Always the embedded database, whatever the calling shell has configured.
   delete env.DATABASE_URL;

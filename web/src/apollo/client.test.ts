@@ -1,6 +1,8 @@
 import { gql } from '@apollo/client';
 import type { ApolloClient } from '@apollo/client';
 import { tokenStore } from '../auth/tokenStore';
+import manifest from '../gql/persisted-documents.json';
+import { MeDocument } from '../gql/graphql';
 import { FakeWebSocket, type Frame } from '../test/fakeWebSocket';
 import { createParleyClient } from './client';
 import { connectionStatus } from './connectionStatus';
@@ -64,11 +66,15 @@ const until = async (what: string, check: () => boolean, ms = 3000) => {
   }
 };
 
-/** The fake HTTP server: answers every POST with `answer` and records what came. */
-function fakeFetch(answer: object = { data: ME }) {
+type Body = { operationName: string; query?: string; extensions?: Record<string, unknown> };
+
+/** The fake HTTP server: answers every POST with `answer` (or what it returns for the body) and records what came. */
+function fakeFetch(answer: object | ((body: Body) => object) = { data: ME }) {
   const requests: Array<{ operationName: string; authorization: string | null }> = [];
+  const bodies: Body[] = [];
   const fetch = jest.fn(async (_uri: unknown, init?: RequestInit) => {
-    const body = JSON.parse(String(init?.body)) as { operationName: string };
+    const body = JSON.parse(String(init?.body)) as Body;
+    bodies.push(body);
     requests.push({
       operationName: body.operationName,
       authorization: new Headers(init?.headers).get('authorization'),
@@ -77,15 +83,15 @@ function fakeFetch(answer: object = { data: ME }) {
       ok: true,
       status: 200,
       headers: new Headers({ 'content-type': 'application/json' }),
-      text: async () => JSON.stringify(answer),
+      text: async () => JSON.stringify(typeof answer === 'function' ? answer(body) : answer),
     } as unknown as Response;
   });
-  return { fetch: fetch as unknown as typeof globalThis.fetch, requests };
+  return { fetch: fetch as unknown as typeof globalThis.fetch, requests, bodies };
 }
 
 let disposers: Array<() => void> = [];
 
-function start(answer?: object) {
+function start(answer?: Parameters<typeof fakeFetch>[0]) {
   const http = fakeFetch(answer);
   const parley = createParleyClient({
     httpUri: 'http://parley.test/graphql',
@@ -219,4 +225,61 @@ it('hands errors from the socket to the error link: UNAUTHENTICATED logs out', a
   });
   await expect(query).rejects.toThrow('Sign in first.');
   expect(tokenStore.get()).toBeNull();
+});
+
+describe('trusted documents: generated documents go by id', () => {
+  const ME_USER = { me: { __typename: 'User', id: 'u1', username: 'ann', displayName: 'Ann' } };
+  /** Me's id in the manifest the server runs documents from (codegen wrote both). */
+  const meId = Object.keys(manifest)
+    .find((key) => /^query Me \{/.test((manifest as Record<string, string>)[key]))!
+    .replace(/^sha256:/, '');
+  const byId = { persistedQuery: { version: 1, sha256Hash: meId } };
+  const NOT_FOUND = {
+    errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
+  };
+
+  it('over HTTP: only the id, in extensions.persistedQuery, as in the manifest', async () => {
+    const { client, http } = start({ data: ME_USER });
+    expect((await client.query({ query: MeDocument })).data).toEqual(ME_USER);
+    expect(http.bodies).toEqual([{ operationName: 'Me', variables: {}, extensions: expect.objectContaining(byId) }]);
+  });
+
+  it('over HTTP: a server that does not know the id gets the text as well, once', async () => {
+    const { client, http } = start((body) => (body.query ? { data: ME_USER } : NOT_FOUND));
+    expect((await client.query({ query: MeDocument })).data).toEqual(ME_USER);
+    expect(http.bodies.map((b) => [b.query?.match(/^query Me \{/)?.[0], b.extensions?.persistedQuery])).toEqual([
+      [undefined, byId.persistedQuery],
+      ['query Me {', byId.persistedQuery],
+    ]);
+  });
+
+  it('over the socket: an empty query and the id; on PERSISTED_QUERY_NOT_FOUND, the text', async () => {
+    const { client, http } = start();
+    const socket = await connectSocket(client);
+
+    const first = client.query({ query: MeDocument });
+    await until('the query on the socket', () => socket.operations('Me').length === 1);
+    const [sent] = socket.operations('Me');
+    expect(sent!.payload).toMatchObject({ query: '', extensions: byId });
+    socket.answer(sent!, { data: ME_USER });
+    expect((await first).data).toEqual(ME_USER);
+
+    const again = client.query({ query: MeDocument, fetchPolicy: 'network-only' });
+    await until('the second query on the socket', () => socket.operations('Me').length === 2);
+    const refused = socket.operations('Me')[1]!;
+    socket.reply({ id: refused.id, type: 'error', payload: NOT_FOUND.errors });
+    await until('the text on the socket', () => socket.operations('Me').length === 3);
+    const withText = socket.operations('Me')[2]!;
+    expect(withText.payload?.query).toMatch(/^query Me \{/);
+    socket.answer(withText, { data: ME_USER });
+    expect((await again).data).toEqual(ME_USER);
+    expect(http.bodies).toEqual([]);
+  });
+
+  it('a hand-written document (no id) goes as text', async () => {
+    const { client, http } = start();
+    await client.query({ query: MeQuery });
+    expect(http.bodies[0]).toMatchObject({ query: expect.stringMatching(/query Me/) });
+    expect(http.bodies[0]!.extensions?.persistedQuery).toBeUndefined();
+  });
 });

@@ -1,7 +1,38 @@
+import { lazy, Suspense } from 'react';
 import { LoginPage } from '../auth/LoginPage';
 import { useSession } from '../auth/session';
 import { useLogOut } from '../auth/useLogOut';
-import { ChatShell } from './ChatShell';
+
+// The signed-in app is a chunk of its own: the login page does not download it. Its download starts as soon as a
+// session is being restored (the 'loading' state), so it is usually there when the session is. If it cannot be
+// fetched (offline before the service worker has it, or a newer deploy has replaced it) the user is offered a
+// reload, which gets the current index.html and its chunks — never a blank page.
+const loadChatShell = () => import('./ChatShell');
+const ChatShell = lazy(() =>
+  loadChatShell().then(
+    (module) => ({ default: module.ChatShell }),
+    () => ({ default: ChatShellUnavailable }),
+  ),
+);
+
+const splash = (
+  <div className="splash" role="status">
+    <span className="spinner" aria-hidden="true" /> Loading parley…
+  </div>
+);
+
+function ChatShellUnavailable() {
+  return (
+    <div className="splash" role="alert">
+      <p>Could not load parley. Check your connection, then reload.</p>
+      <div className="splash__actions">
+        <button type="button" className="button button--primary" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function App() {
   const { state } = useSession();
@@ -11,11 +42,8 @@ export function App() {
     case 'anonymous':
       return <LoginPage />;
     case 'loading':
-      return (
-        <div className="splash" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading parley…
-        </div>
-      );
+      loadChatShell().catch(() => undefined); // a failure is shown once the session is there
+      return splash;
     case 'error':
       return (
         <div className="splash" role="alert">
@@ -36,6 +64,10 @@ export function App() {
         </div>
       );
     case 'authenticated':
-      return <ChatShell />;
+      return (
+        <Suspense fallback={splash}>
+          <ChatShell />
+        </Suspense>
+      );
   }
 }

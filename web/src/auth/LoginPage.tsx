@@ -163,71 +163,66 @@ export function LoginPage() {
           </p>
         )}
 
-        <form
-          className="auth__form"
-          onSubmit={onSubmit}
-          noValidate
-          id={ids.panel}
-          role="tabpanel"
-          aria-labelledby={`${ids.tabs}-${mode}`}
-          aria-describedby={error ? ids.error : undefined}
-        >
-          <label htmlFor={ids.user}>Username</label>
-          <input
-            id={ids.user}
-            ref={usernameInput}
-            aria-invalid={invalid('username')}
-            aria-describedby={describedBy('username')}
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-          {fieldError('username')}
-          {mode === 'signup' && (
-            <>
-              <label htmlFor={ids.name}>
-                Display name <span className="muted">(optional)</span>
-              </label>
-              <input
-                id={ids.name}
-                ref={displayNameInput}
-                aria-invalid={invalid('displayName')}
-                aria-describedby={describedBy('displayName')}
-                name="displayName"
-                autoComplete="nickname"
-                value={displayName}
-                onChange={(e) => setDisplayName(e.target.value)}
-              />
-            </>
-          )}
-          <label htmlFor={ids.pass}>Password</label>
-          <input
-            id={ids.pass}
-            ref={passwordInput}
-            aria-invalid={invalid('password')}
-            aria-describedby={describedBy('password')}
-            name="password"
-            type="password"
-            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          {fieldError('password')}
-          {error && (
-            <p className="error" role="alert" id={ids.error}>
-              {/* Too many attempts: the server's "try again in N s", however the 429 arrived. */}
-              {rateLimitOf(error)?.message ?? describeError(error)}
-            </p>
-          )}
-          <button className="button button--primary" type="submit" disabled={busy}>
-            {busy ? 'Please wait…' : mode === 'login' ? 'Log in' : 'Create account'}
-          </button>
-        </form>
+        {/* The tab panel wraps the form: a <form> may not take the tabpanel role (ARIA in HTML). */}
+        <div id={ids.panel} role="tabpanel" aria-labelledby={`${ids.tabs}-${mode}`}>
+          <form className="auth__form" onSubmit={onSubmit} noValidate aria-describedby={error ? ids.error : undefined}>
+            <label htmlFor={ids.user}>Username</label>
+            <input
+              id={ids.user}
+              ref={usernameInput}
+              aria-invalid={invalid('username')}
+              aria-describedby={describedBy('username')}
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+            {fieldError('username')}
+            {mode === 'signup' && (
+              <>
+                <label htmlFor={ids.name}>
+                  Display name <span className="muted">(optional)</span>
+                </label>
+                <input
+                  id={ids.name}
+                  ref={displayNameInput}
+                  aria-invalid={invalid('displayName')}
+                  aria-describedby={describedBy('displayName')}
+                  name="displayName"
+                  autoComplete="nickname"
+                  value={displayName}
+                  onChange={(e) => setDisplayName(e.target.value)}
+                />
+              </>
+            )}
+            <label htmlFor={ids.pass}>Password</label>
+            <input
+              id={ids.pass}
+              ref={passwordInput}
+              aria-invalid={invalid('password')}
+              aria-describedby={describedBy('password')}
+              name="password"
+              type="password"
+              autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            {fieldError('password')}
+            {error && (
+              <p className="error" role="alert" id={ids.error}>
+                {/* Too many attempts: the server's "try again in N s", however the 429 arrived. */}
+                {rateLimitOf(error)?.message ?? describeError(error)}
+              </p>
+            )}
+            <button className="button button--primary" type="submit" disabled={busy}>
+              {busy ? 'Please wait…' : mode === 'login' ? 'Log in' : 'Create account'}
+            </button>
+          </form>
+        </div>
       </div>
     </main>
   );

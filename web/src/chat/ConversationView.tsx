@@ -53,6 +53,8 @@ export const ChatHistoryQuery = graphql(`
 `);
 
 export const PAGE_SIZE = 30;
+/** The largest page chatHistory serves (`last` is 1..100): "jump to the beginning" pages back with it. */
+const LARGEST_PAGE = 100;
 
 export function ConversationView(props: { peerId: string; onBack(): void }) {
   const { peerId } = props;
@@ -98,6 +100,22 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
     setLoadingOlder(true);
     setOlderError(null);
     fetchMore({ variables: { before: olderCursor, last: PAGE_SIZE } })
+      .catch((e: unknown) => setOlderError(describeError(e)))
+      .finally(() => setLoadingOlder(false));
+  }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
+
+  // "Jump to the beginning": one action that pages back to the first message, a page at a time (each page is
+  // merged above the ones held, like a scroll-up).
+  const loadAll = useCallback(() => {
+    if (!hasOlder || !olderCursor || loadingOlder) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    const pageBack = async (before: string): Promise<void> => {
+      const { data: page } = await fetchMore({ variables: { before, last: LARGEST_PAGE } });
+      const info = page?.chatHistory.pageInfo;
+      if (info?.hasPreviousPage && info.startCursor) return pageBack(info.startCursor);
+    };
+    pageBack(olderCursor)
       .catch((e: unknown) => setOlderError(describeError(e)))
       .finally(() => setLoadingOlder(false));
   }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
@@ -150,9 +168,16 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         loadingOlder={loadingOlder}
         olderError={olderError}
         onLoadOlder={loadOlder}
+        onLoadAll={loadAll}
       />
     );
   }
+
+  // Offline (saved messages shown or not), what is waiting in the outbox is not lost.
+  const willSend =
+    error && isUnavailableError(error) && outbox.some((e) => e.status === 'pending')
+      ? ' Unsent messages will be sent once the server is reachable.'
+      : '';
 
   return (
     <section className="conversation" aria-label={`Conversation with ${peerName}`}>
@@ -162,12 +187,8 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
           {unknownPeer
             ? `This person does not exist: messages to them cannot be sent. ${describeError(error)}`
             : data
-              ? `Showing saved messages — could not refresh: ${describeError(error)}`
-              : `Could not load this conversation: ${describeError(error)}${
-                  isUnavailableError(error) && outbox.some((e) => e.status === 'pending')
-                    ? ' Unsent messages will be sent once the server is reachable.'
-                    : ''
-                }`}
+              ? `Showing saved messages — could not refresh: ${describeError(error)}${willSend}`
+              : `Could not load this conversation: ${describeError(error)}${willSend}`}
         </p>
       )}
       <div className="conversation__body">{body}</div>

@@ -1,7 +1,9 @@
+import type { RowProps } from './transcriptRows';
+
 /** A day's heading in the transcript ("Today", "Yesterday", "Wednesday, November 25"). */
-export function DaySeparator({ day }: { day: string }) {
+export function DaySeparator({ day, row }: { day: string; row?: RowProps }) {
   return (
-    <li className="day-separator">
+    <li className="day-separator" ref={row?.ref} data-index={row?.['data-index']}>
       <span>{day}</span>
     </li>
   );

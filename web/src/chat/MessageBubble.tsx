@@ -1,5 +1,6 @@
 import { getFragmentData, graphql, type FragmentType } from '../gql';
 import { LinkifiedText } from './LinkifiedText';
+import type { RowProps } from './transcriptRows';
 
 export const MessageBubble_message = graphql(`
   fragment MessageBubble_message on Message {
@@ -46,6 +47,12 @@ export function MessageBubble(props: {
   read?: boolean;
   /** For a message still in the outbox: its state and actions. */
   unsent?: UnsentState;
+  /** First of its group (same sender, minute and status): spaced from the bubble before. Default true. */
+  startsGroup?: boolean;
+  /** Last of its group: shows the group's time (full date-time on hover and focus) and status. Default true. */
+  endsGroup?: boolean;
+  /** For the virtualised transcript: measures this row. */
+  row?: RowProps;
 }) {
   const message = getFragmentData(MessageBubble_message, props.message);
   const { unsent } = props;
@@ -58,10 +65,20 @@ export function MessageBubble(props: {
   const time = new Date(message.createdAt);
   const validTime = !Number.isNaN(time.valueOf());
   const sender = props.senderName ?? (props.mine ? 'You' : 'Them');
+  const fullTime = validTime ? fullTimeFormat.format(time) : undefined;
+  const statusBadge = status && (
+    <span className={`bubble__status bubble__status--${status}`} aria-label={`Status: ${statusText}`}>
+      <StatusIcon status={status} /> <span className="bubble__status-text">{statusText}</span>
+    </span>
+  );
 
   return (
     <li
-      className={`bubble ${props.mine ? 'bubble--mine' : 'bubble--theirs'}${status ? ` bubble--${status}` : ''}`}
+      ref={props.row?.ref}
+      data-index={props.row?.['data-index']}
+      className={`bubble ${props.mine ? 'bubble--mine' : 'bubble--theirs'}${status ? ` bubble--${status}` : ''}${
+        props.startsGroup === false ? '' : ' bubble--group-start'
+      }`}
       data-status={status ?? undefined}
       data-testid="message"
     >
@@ -73,20 +90,25 @@ export function MessageBubble(props: {
       <p className="bubble__content">
         <LinkifiedText text={message.content} />
       </p>
-      <span className="bubble__meta">
-        <time
-          dateTime={message.createdAt}
-          title={validTime ? fullTimeFormat.format(time) : undefined}
-          aria-hidden="true"
-        >
-          {validTime ? timeFormat.format(time) : ''}
-        </time>
-        {status && (
-          <span className={`bubble__status bubble__status--${status}`} aria-label={`Status: ${statusText}`}>
-            <StatusIcon status={status} /> <span className="bubble__status-text">{statusText}</span>
-          </span>
-        )}
-      </span>
+      {props.endsGroup === false ? (
+        // Inside a group: the time is read out above; the status stays for screen readers.
+        statusBadge && <span className="bubble__meta visually-hidden">{statusBadge}</span>
+      ) : (
+        <span className="bubble__meta">
+          {/* Focusable, named by the full date-time (a tooltip on focus; the title on hover). */}
+          <time
+            className="bubble__time"
+            dateTime={message.createdAt}
+            title={fullTime}
+            data-full={fullTime}
+            aria-label={fullTime}
+            tabIndex={validTime ? 0 : undefined}
+          >
+            {validTime ? timeFormat.format(time) : ''}
+          </time>
+          {statusBadge}
+        </span>
+      )}
       {unsent?.status === 'failed' && (
         <div className="bubble__problem">
           {unsent.reason && <p className="bubble__reason">{unsent.reason}</p>}

@@ -1,15 +1,16 @@
-import { Fragment } from 'react';
+import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { getFragmentData, graphql, type FragmentType } from '../gql';
-import { dayLabel } from './dayLabel';
 import { DaySeparator } from './DaySeparator';
+import { JumpToLatest } from './JumpToLatest';
 import { MessageBubble } from './MessageBubble';
+import { NewMessagesLog } from './NewMessagesLog';
 import { OlderMessagesStatus } from './OlderMessagesStatus';
 import type { OutboxEntry } from './outbox';
 import { OutboxBubble } from './OutboxBubble';
-import { JumpToLatest } from './JumpToLatest';
-import { NewMessagesLog } from './NewMessagesLog';
+import { rowId, transcriptRows } from './transcriptRows';
 import { readThrough, type PeerLastRead } from './useReadReceipts';
-import { useScrollAnchor } from './useScrollAnchor';
+import { useScrollAnchor, type RowLocator } from './useScrollAnchor';
 import { useVisibleOutbox } from './visibleOutbox';
 
 const MessageList_message = graphql(`
@@ -42,31 +43,128 @@ interface MessageListProps {
   loadingOlder: boolean;
   olderError: string | null;
   onLoadOlder(): void;
+  /** Loads every older page (the list then scrolls to the first message). */
+  onLoadAll?(): void;
 }
 
-/** The scrolling transcript: stored messages by day, then the unsent ones (useScrollAnchor keeps the place). */
+/** Rows rendered beyond the visible ones, above and below (keeps the DOM bounded whatever the history's length). */
+const OVERSCAN = 10;
+const ESTIMATED_BUBBLE = 58;
+const ESTIMATED_DAY = 46;
+
+/** A row's height with its margins (the spacing between bubbles is their top margin). */
+function measureRow(el: Element): number {
+  const style = getComputedStyle(el);
+  const margins = (parseFloat(style.marginTop) || 0) + (parseFloat(style.marginBottom) || 0);
+  return (el as HTMLElement).offsetHeight + margins;
+}
+
+/**
+ * The scroller's size as the virtualiser sees it. Before layout (or without
+ * any, as in jsdom) it reports 0 and no row would be rendered: assume the
+ * window's height until the real size is known.
+ */
+const observeScrollerRect: typeof observeElementRect<HTMLDivElement> = (instance, cb) =>
+  observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { ...rect, height: window.innerHeight }));
+
+/**
+ * The scrolling transcript: stored messages by day, then the unsent ones. Only
+ * the rows around the visible ones are in the DOM (TanStack Virtual);
+ * useScrollAnchor keeps the place as pages arrive above and messages below.
+ */
 export function MessageList(props: MessageListProps) {
-  const { hasOlder, loadingOlder, olderError, onLoadOlder } = props;
+  const { hasOlder, loadingOlder, olderError, onLoadOlder, onLoadAll } = props;
   const messages = getFragmentData(MessageList_message, props.messages);
   const unsent = useVisibleOutbox(props.outbox, messages, props.onSettled);
+  const readUpTo = readThrough(messages, props.peerLastRead);
+  const rows = useMemo(
+    () => transcriptRows(messages, unsent, props.viewerId, readUpTo),
+    [messages, unsent, props.viewerId, readUpTo],
+  );
 
-  const { scroller, onScroll, showJump, unseen, jumpToBottom } = useScrollAnchor({
+  const list = useRef<HTMLOListElement>(null);
+  // Where the list starts in the scroller (below the older-messages status).
+  const [listTop, setListTop] = useState(0);
+  const scrollerRef = useRef<HTMLDivElement | null>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollerRef.current,
+    estimateSize: (i) => (rows[i]?.kind === 'day' ? ESTIMATED_DAY : ESTIMATED_BUBBLE),
+    getItemKey: (i) => rows[i]!.key,
+    measureElement: measureRow,
+    observeElementRect: observeScrollerRect,
+    overscan: OVERSCAN,
+    scrollMargin: listTop,
+  });
+  // useScrollAnchor keeps the reader's row in place as rows are measured (the list's own correction is off).
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = () => false;
+  const contentHeight = virtualizer.getTotalSize();
+  const items = virtualizer.getVirtualItems();
+  // Where the rows are as this render lays them out (the list re-measures rows between renders; the reader's
+  // place is compared between what was on screen and what will be).
+  const layout = virtualizer.measurementsCache;
+  const locator = useMemo<RowLocator>(() => {
+    const indexOf = new Map(rows.map((r, i) => [rowId(r.key), i]));
+    return {
+      anchorAt(scrollTop) {
+        const item = layout.find((m) => m.end > scrollTop && rows[m.index]?.kind !== 'day');
+        return item ? { id: rowId(String(item.key)), offset: item.start - scrollTop } : null;
+      },
+      startOf(id) {
+        const index = indexOf.get(id);
+        return index === undefined ? null : (layout[index]?.start ?? null);
+      },
+    };
+  }, [rows, layout]);
+
+  const { scroller, onScroll, onKeyDown, showJump, unseen, nearTop, jumpToBottom, jumpToTop } = useScrollAnchor({
     firstKey: messages[0]?.id,
     lastKey: unsent.at(-1)?.clientMessageId ?? messages.at(-1)?.id,
     itemCount: messages.length + unsent.length,
     lastIsMine: unsent.length > 0 || messages.at(-1)?.sender.id === props.viewerId,
     canLoadOlder: hasOlder && !loadingOlder && !olderError,
     onLoadOlder,
+    rows: locator,
+    contentHeight,
   });
 
-  const days = messages.map((m) => dayLabel(m.createdAt));
-  const readUpTo = readThrough(messages, props.peerLastRead);
+  useLayoutEffect(() => {
+    if (list.current && list.current.offsetTop !== listTop) setListTop(list.current.offsetTop);
+  });
+
+  // "Jump to the beginning": every older page is loaded, then the first message is shown.
+  const [toBeginning, setToBeginning] = useState(false);
+  useLayoutEffect(() => {
+    if (!toBeginning) return;
+    if (!hasOlder) {
+      jumpToTop();
+      scroller.current?.focus({ preventScroll: true });
+      setToBeginning(false);
+    } else if (olderError) {
+      setToBeginning(false);
+    }
+  }, [toBeginning, hasOlder, olderError, jumpToTop, scroller]);
+  function jumpToBeginning() {
+    setToBeginning(true);
+    if (hasOlder) onLoadAll?.();
+  }
+
+  const first = items[0];
+  const last = items.at(-1);
+  // Rows outside the window are stood in for by padding, so the scroll height is the whole transcript's.
+  const paddingTop = first ? first.start - listTop : 0;
+  const paddingBottom = last ? contentHeight - (last.end - listTop) : 0;
+
   return (
     <div className="transcript">
       <div
         className="transcript__scroller"
-        ref={scroller}
+        ref={(el) => {
+          scroller.current = el;
+          scrollerRef.current = el;
+        }}
         onScroll={onScroll}
+        onKeyDown={onKeyDown}
         data-testid="transcript"
         tabIndex={0}
         aria-label="Messages"
@@ -78,28 +176,52 @@ export function MessageList(props: MessageListProps) {
           atBeginning={!hasOlder && messages.length > 0}
           onRetry={onLoadOlder}
         />
-        <ol className="transcript__list" aria-label="Conversation">
-          {messages.map((m, i) => {
-            const day = days[i];
-            const separator = day !== (i > 0 ? days[i - 1] : '');
-            return (
-              <Fragment key={m.id}>
-                {separator && <DaySeparator day={day} />}
-                <MessageBubble
-                  message={m}
-                  mine={m.sender.id === props.viewerId}
-                  senderName={m.sender.id === props.viewerId ? 'You' : props.peerName}
-                  read={i <= readUpTo}
-                />
-              </Fragment>
-            );
+        <ol className="transcript__list" aria-label="Conversation" ref={list} style={{ paddingTop, paddingBottom }}>
+          {items.map((item) => {
+            const row = rows[item.index]!;
+            const rowProps = { ref: virtualizer.measureElement, 'data-index': item.index };
+            switch (row.kind) {
+              case 'day':
+                return <DaySeparator key={row.key} day={row.day} row={rowProps} />;
+              case 'message':
+                return (
+                  <MessageBubble
+                    key={row.key}
+                    message={row.message}
+                    mine={row.mine}
+                    senderName={row.mine ? 'You' : props.peerName}
+                    read={row.read}
+                    startsGroup={row.startsGroup}
+                    endsGroup={row.endsGroup}
+                    row={rowProps}
+                  />
+                );
+              case 'outbox':
+                return (
+                  <OutboxBubble
+                    key={row.key}
+                    entry={row.entry}
+                    onRetry={props.onRetry}
+                    onDiscard={props.onDiscard}
+                    place={row}
+                    row={rowProps}
+                  />
+                );
+            }
           })}
-          {unsent.map((e) => (
-            <OutboxBubble key={e.clientMessageId} entry={e} onRetry={props.onRetry} onDiscard={props.onDiscard} />
-          ))}
         </ol>
       </div>
       <NewMessagesLog messages={messages} viewerId={props.viewerId} peerName={props.peerName} />
+      {onLoadAll && (hasOlder || !nearTop) && (
+        <button
+          type="button"
+          className="jump jump--beginning"
+          onClick={jumpToBeginning}
+          disabled={toBeginning}
+        >
+          <span aria-hidden="true">↑</span> {toBeginning ? 'Loading the whole conversation…' : 'Jump to the beginning'}
+        </button>
+      )}
       {showJump && <JumpToLatest unseen={unseen} onJump={jumpToBottom} />}
     </div>
   );

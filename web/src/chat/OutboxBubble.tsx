@@ -1,12 +1,16 @@
 import { makeFragmentData } from '../gql';
 import { MessageBubble, MessageBubble_message } from './MessageBubble';
 import type { OutboxEntry } from './outbox';
+import type { GroupPlace } from './messageGroups';
+import type { RowProps } from './transcriptRows';
 
 /** A message of the viewer's that is still in the outbox (or was acknowledged a moment ago). */
 export function OutboxBubble(props: {
   entry: OutboxEntry;
   onRetry(clientMessageId: string): void;
   onDiscard(clientMessageId: string): void;
+  place?: GroupPlace;
+  row?: RowProps;
 }) {
   const { entry } = props;
   const message = makeFragmentData(
@@ -23,6 +27,9 @@ export function OutboxBubble(props: {
     <MessageBubble
       message={message}
       mine
+      startsGroup={props.place?.startsGroup}
+      endsGroup={props.place?.endsGroup}
+      row={props.row}
       unsent={
         entry.status === 'sent'
           ? undefined // acknowledged: shown as sent until the stored message replaces it

@@ -3,7 +3,10 @@
  * a fake WebSocket speaking graphql-ws and a fake fetch. Queries and
  * mutations are answered from `answers` by operation name, over whichever
  * transport the client picks; subscriptions are accepted and stay silent.
+ * Generated documents come by id (apollo/trustedDocuments.ts): their text is
+ * looked up in the manifest, as the real server does.
  */
+import manifest from '../gql/persisted-documents.json';
 import { FakeWebSocket, type Frame } from './fakeWebSocket';
 
 /** What the server does with an operation: answer it (a GraphQL response body), or act on the socket it came on. */
@@ -26,7 +29,14 @@ export class FakeSocket extends FakeWebSocket {
   }
 }
 
-const isSubscription = (query = '') => /^\s*subscription\b/.test(query);
+/** A subscription, first or after fragments (trusted documents list their fragments first). */
+const isSubscription = (query = '') => /(^|})\s*subscription\b/.test(query);
+/** The text of an operation: as sent, or the trusted document its id names. */
+const textOf = (payload: Frame['payload']) => {
+  const id = (payload?.extensions as { persistedQuery?: { sha256Hash?: string } } | undefined)?.persistedQuery
+    ?.sha256Hash;
+  return payload?.query || (manifest as Record<string, string>)[`sha256:${id}`] || '';
+};
 
 export function fakeGraphqlServer(answers: Record<string, Answer>) {
   /** Every operation received, in order, with the transport it came by. */
@@ -40,7 +50,7 @@ export function fakeGraphqlServer(answers: Record<string, Answer>) {
   FakeSocket.instances = [];
   FakeSocket.answer = (socket, frame) => {
     const name = frame.payload?.operationName ?? '';
-    if (isSubscription(frame.payload?.query)) return; // live events: none unless a test sends them
+    if (isSubscription(textOf(frame.payload))) return; // live events: none unless a test sends them
     received.push({ operationName: name, transport: 'socket' });
     const body = resolve(name, socket);
     if (body === 'no answer') return;

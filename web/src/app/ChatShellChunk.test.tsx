@@ -1,0 +1,32 @@
+import { MockLink } from '@apollo/client/testing';
+import { MockedProvider } from '@apollo/client/testing/react';
+import { render, screen } from '@testing-library/react';
+import { createCache } from '../apollo/cache';
+import { MeQuery, SessionProvider } from '../auth/session';
+import { tokenStore } from '../auth/tokenStore';
+import { ALICE } from '../test/fixtures';
+import { App } from './App';
+
+// The chat shell is a chunk of its own (App.tsx): here its download fails, as after a deploy replaced it.
+jest.mock('./ChatShell', () => {
+  throw new TypeError('Failed to fetch dynamically imported module: /assets/ChatShell-old.js');
+});
+
+it('a signed-in user whose chat chunk cannot be fetched is offered a reload, not a blank page', async () => {
+  window.localStorage.setItem('parley.token', 'good-token');
+  tokenStore.reload();
+  render(
+    <MockedProvider
+      cache={createCache()}
+      link={new MockLink([{ request: { query: MeQuery }, result: { data: { me: ALICE } } }])}
+    >
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </MockedProvider>,
+  );
+  expect(await screen.findByRole('alert')).toHaveTextContent(
+    'Could not load parley. Check your connection, then reload.',
+  );
+  expect(screen.getByRole('button', { name: 'Reload' })).toBeEnabled();
+});
