@@ -10,7 +10,7 @@ COPY prisma prisma
 COPY scripts scripts
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
-# Builds the web app and the API (api/dist: plain JavaScript, what runs).
+# Builds the web app and the API (api/dist: an esbuild bundle, plain JavaScript, what runs).
 RUN npm run build
 ENV PORT=4000 HOST=0.0.0.0 DATA_DIR=/data
 EXPOSE 4000

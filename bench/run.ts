@@ -272,6 +272,15 @@ async function withCpu<T>(
   return { result, cpuMs: server ? server.cpuMs() - before : null };
 }
 
+/**
+ * Connections opened (and kept) before the memory scenario's measured ones, as many (none in smoke): the first
+ * burst grows V8's young generation to its working size (tens of MiB, once per process, whatever the number of
+ * connections), so the measured ones show what each further connection costs.
+ */
+function memWarmup(n: number): number {
+  return mode === 'smoke' ? 0 : n;
+}
+
 async function rssSettled(server: ServerProc, samples = 5, gapMs = 200): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -387,7 +396,7 @@ async function main() {
     rt: await insertUsers(db, 'bt', 2),
     deliveryFrom: await insertUsers(db, 'bds', P.deliveryActive),
     deliveryTo: await insertUsers(db, 'bdr', P.deliveryActive),
-    idle: await insertUsers(db, 'bi', Math.max(P.deliveryIdle, P.memConnections)),
+    idle: await insertUsers(db, 'bi', Math.max(P.deliveryIdle, P.memConnections + memWarmup(P.memConnections))),
   };
   const tokens = new Map<string, string>();
   for (const id of Object.values(ids).flat()) tokens.set(id, await mint(id));
@@ -885,33 +894,40 @@ async function main() {
           logFile: logFile('parley-mem'),
         });
     await sleep(smoke ? 200 : 2_000);
-    const before = await rssSettled(server, smoke ? 2 : 5);
+    const fresh = await rssSettled(server, smoke ? 2 : 5);
     const n = P.memConnections;
-    const opened = await load.call('wsOpen', {
-      key: 'memory',
-      url: server.url,
-      tokens: ids.idle.slice(0, n).map(token),
-      batch: 50,
-      subscribe: true,
-    });
+    const subscribed = (key: string, tokens: string[]) =>
+      load.call('wsOpen', { key, url: server.url, tokens, batch: 50, subscribe: true });
+    // Warm-up: the first connections also pay once for the whole server (V8's young generation grows to its
+    // working size, code compiled on first use): not a cost per connection, so it is reported apart.
+    const warm = memWarmup(n);
+    const warmed = warm ? await subscribed('memory-warmup', ids.idle.slice(n, n + warm).map(token)) : null;
+    if (warmed) await sleep(smoke ? 1_500 : 4_000);
+    const before = warmed ? await rssSettled(server, smoke ? 2 : 5) : fresh;
+    const opened = await subscribed('memory', ids.idle.slice(0, n).map(token));
     await sleep(smoke ? 1_500 : 4_000); // past the subscriptions' first re-check
     const after = await rssSettled(server, smoke ? 2 : 5);
     const closed = await load.call('wsClose', { key: 'memory' });
+    const closedWarm = warmed ? await load.call('wsClose', { key: 'memory-warmup' }) : { errors: 0 };
+    const all = opened.opened + (warmed?.opened ?? 0);
     results.memory = {
       connections: opened.opened,
+      warmupConnections: warmed?.opened ?? 0,
       fresh: !smoke,
+      rssKbFresh: fresh,
       rssKbBefore: before,
       rssKbAfter: after,
       kbPerConnection: round((after - before) / Math.max(1, opened.opened), 1),
-      subscriptionErrors: closed.errors,
+      kbPerConnectionFromFresh: round((after - fresh) / Math.max(1, all), 1),
+      subscriptionErrors: closed.errors + closedWarm.errors,
     };
     check(
       `memory: ${n} subscribed connections opened`,
-      opened.failed === 0 && closed.errors === 0,
-      `${opened.failed} failed${opened.firstError ? ` (${opened.firstError})` : ''}, ${closed.errors} subscription errors`,
+      opened.failed === 0 && (warmed?.failed ?? 0) === 0 && results.memory.subscriptionErrors === 0,
+      `${opened.failed + (warmed?.failed ?? 0)} failed${opened.firstError ? ` (${opened.firstError})` : ''}, ${results.memory.subscriptionErrors} subscription errors`,
     );
     step(
-      `memory: ${opened.opened} idle subscribed sockets, RSS ${num(before / 1024)} → ${num(after / 1024)} MiB, ${num(results.memory.kbPerConnection)} KiB each`,
+      `memory: ${opened.opened} idle subscribed sockets after ${warmed?.opened ?? 0}, RSS ${num(before / 1024)} → ${num(after / 1024)} MiB, ${num(results.memory.kbPerConnection)} KiB each (${num(results.memory.kbPerConnectionFromFresh)} KiB each counted from the fresh server, ${num(fresh / 1024)} MiB)`,
     );
     if (!smoke) await server.stop();
   }
@@ -941,6 +957,31 @@ async function main() {
     if (starts.length)
       step(
         `cold start (migrated database): ready in ${num(results.coldStart.migratedDatabase.readyMs)} ms, RSS ${num(results.coldStart.migratedDatabase.rssKb / 1024)} MiB`,
+      );
+    // The embedded database (PGlite, no DATABASE_URL): the first start creates and migrates its data directory (not
+    // counted), the others reopen it.
+    const embedded: typeof starts = [];
+    for (let i = 0; P.coldStarts > 0 && i <= P.coldStarts; i++) {
+      const s = await startParley({
+        name: `parley-embedded-${i}`,
+        parleyDir,
+        jwtSecret,
+        tmpDir: path.join(tmpDir, 'embedded'),
+        logFile: logFile(`parley-embedded-${i}`),
+      });
+      if (i > 0) embedded.push({ readyMs: round(s.readyMs, 1), listeningMs: round(s.startMs, 1), rssKb: s.rssKb() });
+      await s.stop();
+    }
+    results.coldStart.embedded = embedded.length
+      ? {
+          runs: embedded,
+          readyMs: median(embedded.map((s) => s.readyMs)),
+          rssKb: median(embedded.map((s) => s.rssKb)),
+        }
+      : null;
+    if (embedded.length)
+      step(
+        `cold start (embedded database): ready in ${num(results.coldStart.embedded.readyMs)} ms, RSS ${num(results.coldStart.embedded.rssKb / 1024)} MiB`,
       );
   }
 
@@ -1218,10 +1259,15 @@ function report(): string {
     if (results.memory) {
       const mm = results.memory;
       rows.push([
-        `per idle subscribed WebSocket (${mm.connections} on a ${mm.fresh ? 'fresh' : 'used'} server)`,
+        `per idle subscribed WebSocket (${mm.connections} more on a ${mm.fresh ? 'fresh' : 'used'} server holding ${mm.warmupConnections})`,
         `${num(mm.kbPerConnection)} KiB`,
       ]);
       rows.push(['RSS before → after', `${num(mm.rssKbBefore / 1024)} → ${num(mm.rssKbAfter / 1024)} MiB`]);
+      if (mm.warmupConnections)
+        rows.push([
+          `  counted from the fresh server (${num(mm.rssKbFresh / 1024)} MiB), first connections' one-off growth in`,
+          `${num(mm.kbPerConnectionFromFresh)} KiB`,
+        ]);
     }
     if (results.delivery)
       rows.push([
@@ -1238,6 +1284,11 @@ function report(): string {
       rows.push([
         `cold start to /ready (median of ${cs.migratedDatabase.runs.length})`,
         `${num(cs.migratedDatabase.readyMs)} ms, RSS at ready ${num(cs.migratedDatabase.rssKb / 1024)} MiB`,
+      ]);
+    if (cs?.embedded)
+      rows.push([
+        `cold start to /ready, embedded PGlite (median of ${cs.embedded.runs.length})`,
+        `${num(cs.embedded.readyMs)} ms, RSS at ready ${num(cs.embedded.rssKb / 1024)} MiB`,
       ]);
     out.push(table(['what', 'measured'], rows));
   }

@@ -146,7 +146,8 @@ function baseEnv(): Record<string, string> {
 export type ParleyOptions = {
   name?: string;
   parleyDir: string;
-  databaseUrl: string;
+  /** PostgreSQL; without it parley runs on its embedded database (PGlite) in tmpDir. */
+  databaseUrl?: string;
   jwtSecret: string;
   tmpDir: string;
   logFile: string;
@@ -165,7 +166,7 @@ export function startParley(o: ParleyOptions): Promise<ServerProc> {
       ...baseEnv(),
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: o.databaseUrl,
+      ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
       DATA_DIR: path.join(o.tmpDir, 'parley-data'),
       // info (the default in production): the listening line is logged at info. Output goes to a file.
       LOG_LEVEL: 'info',

@@ -120,12 +120,13 @@ export function serveGraphqlWs(
       setTimeout(() => ended.forEach(([socket]) => endSocket(socket, 'Logged out')), LOGOUT_CLOSE_DELAY_MS);
   });
   const recheck = setInterval(async () => {
-    const held = [...new Set([...signedIn.values()].map((a) => a.session!.id))];
-    if (!held.length) return;
+    const held = new Set([...signedIn.values()].map((a) => a.session!.id));
+    if (!held.size) return;
     try {
-      const open = await services.sessions.stillOpen(held);
-      for (const [socket, auth] of signedIn)
-        if (!open.has(auth.session!.id)) endSocket(socket, 'Session ended: log in again');
+      const open = await services.sessions.stillOpen([...held]);
+      // Only the sessions asked about: a socket signed in while the statement ran was checked as it connected.
+      for (const [socket, { session }] of signedIn)
+        if (held.has(session!.id) && !open.has(session!.id)) endSocket(socket, 'Session ended: log in again');
     } catch {
       // Database unavailable (reported by db/outage.ts): sockets stay; the next re-check decides.
     }

@@ -138,7 +138,6 @@ export function resolveOverWs(
   params: { query: string; extensions?: unknown },
 ): string | GraphQLError {
   const id = trustedDocumentIdOf(params);
-  if (params.query) return trusted.mode === 'only' ? onlyTrusted() : params.query;
-  if (id === null) return trusted.mode === 'only' ? onlyTrusted() : params.query;
+  if (params.query || id === null) return trusted.mode === 'only' ? onlyTrusted() : params.query;
   return trusted.byId.get(id) ?? notFound();
 }
