@@ -10,7 +10,8 @@
 // code slipped into the app (from the hidden source maps).
 //
 // Usage: node scripts/bundle-size.mjs [--check] [--strict]
-//   --check   exit 1 when a route is over its ceiling (the regression guard `npm test -w web` runs)
+//   --check   exit 1 when a route is over its ceiling (the regression guard `npm test -w web` runs; for the login
+//             route that is the budget)
 //   --strict  exit 1 when a route is over the budget of issue #12 (the target; see README "Bundle and caching")
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,10 +22,14 @@ const KB = 1000; // as Vite prints sizes
 /** Issue #12's budget, in gzipped KB of JS. */
 const BUDGET = { login: 100, chat: 140 };
 /**
- * What the build may not grow past today (gzipped KB): the budget above is not met yet (README, "Bundle and
- * caching" says why), so until it is, this guards against regressions. Lower it as the bundle shrinks.
+ * What the build may not grow past (gzipped KB), checked by --check (`npm test -w web`). The login route is held to
+ * the budget itself: it carries React and the session only (Apollo Client, graphql-ws and the chat come with the
+ * signed-in chunk, app/SignedIn.tsx), 77 kB today. The whole app is not within its budget yet (175 kB, of which
+ * react-dom + react ~64 kB and Apollo Client 4 with rxjs/optimism/@wry ~50 kB, before any of parley's own code,
+ * graphql-ws, graphql's printer or the virtualised list; linkifyjs, ~10 kB, is loaded only for a message that may
+ * hold a link): its ceiling is just above today's figure, against regressions. Lower it as the bundle shrinks.
  */
-const CEILING = { login: 144, chat: 180 };
+const CEILING = { login: BUDGET.login, chat: 178 };
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const manifestPath = join(dist, '.vite', 'manifest.json');

@@ -48,3 +48,48 @@ it('imports only run down the layers', () => {
   expect(Object.keys(MAY_IMPORT)).toEqual(expect.arrayContaining(sources(src).map((f) => folderOf(f)))); // no unlisted folder
   expect(wrong).toEqual([]);
 });
+
+/**
+ * The login route (issue #12's budget): main.tsx and what it imports statically, down every module. It asks the
+ * server without Apollo (auth/authRequest.ts); Apollo, the socket, rxjs and the chat come with the signed-in chunk
+ * (app/SignedIn.tsx, imported dynamically), and the login path reads generated documents from gql/graphql, never
+ * through gql/index (`graphql()`'s table of every document).
+ */
+it('the login route imports no Apollo, graphql-ws, rxjs, linkifyjs nor the documents table', () => {
+  const resolveFile = (base: string) =>
+    [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((path) => {
+      try {
+        return readFileSync(path) && /\.tsx?$/.test(path);
+      } catch {
+        return false;
+      }
+    });
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    // Static imports and re-exports that stay in the bundle (not `import type`, not `import()`).
+    for (const [, spec] of text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^;]*?from\s+)?'([^']+)'/gm)) {
+      if (spec!.startsWith('.')) {
+        const target = resolveFile(resolve(dirname(file), spec!));
+        if (target) visit(target);
+      } else
+        packages.add(
+          spec!
+            .split('/')
+            .slice(0, spec!.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+    }
+  };
+  visit(join(src, 'main.tsx'));
+  const files = [...seen].map((file) => relative(src, file));
+  expect(files).toEqual(expect.arrayContaining(['auth/LoginPage.tsx', 'auth/session.tsx', 'auth/authRequest.ts']));
+  expect(
+    files.filter((file) => /^(apollo|chat|inbox|users)\/|^app\/(SignedIn|ChatShell)|^gql\/(index|gql)\.ts$/.test(file)),
+  ).toEqual([]);
+  expect(packages).toContain('react-dom'); // the scan sees packages
+  expect([...packages].filter((name) => /^@apollo\/|^graphql(-ws)?$|^rxjs$|^linkifyjs$/.test(name))).toEqual([]);
+});

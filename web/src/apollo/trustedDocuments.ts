@@ -3,6 +3,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { Kind, type DocumentNode } from 'graphql';
+import { PERSISTED_QUERY_NOT_FOUND, trustedDocumentId } from '../shared/trustedDocumentId';
 
 /**
  * Trusted documents (persisted operations): the app sends each operation's id
@@ -17,13 +18,9 @@ import { Kind, type DocumentNode } from 'graphql';
  * hand, not generated) is sent as text.
  */
 
-/** The id codegen embedded in a document (`__meta__.hash`, "sha256:<hex>"), as the hex APQ clients send. */
-export function trustedDocumentId(document: DocumentNode): string | undefined {
-  const hash = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
-  return typeof hash === 'string' ? hash.replace(/^sha256:/, '') : undefined;
-}
-
-const NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
+// The id codegen embedded in a document, as the hex APQ clients send (Apollo-free: the sign-in requests use it too).
+export { trustedDocumentId };
+const NOT_FOUND = PERSISTED_QUERY_NOT_FOUND;
 
 /** Sends generated documents by id (to be placed before the transports). */
 export function createTrustedDocumentLink(): ApolloLink {

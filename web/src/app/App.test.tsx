@@ -4,10 +4,8 @@ import { MockedProvider } from '@apollo/client/testing/react';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { GraphQLError } from 'graphql';
 import { createCache } from '../apollo/cache';
 import { createErrorLink } from '../apollo/errorLink';
-import { LogInMutation } from '../auth/LoginPage';
 import { MeQuery, SessionProvider } from '../auth/session';
 import { tokenStore } from '../auth/tokenStore';
 import { LogOutMutation } from '../auth/useLogOut';
@@ -15,6 +13,7 @@ import { outboxFor, outboxStorageKey } from '../chat/outbox';
 import { SendMessageMutation } from '../chat/outboxSender';
 import { INBOX_PAGE_SIZE, InboxQuery } from '../inbox/useInbox';
 import { ALICE, BOB, CAROL, inbox, inboxConversation } from '../test/fixtures';
+import { httpGraphql, type HttpAnswer } from '../test/httpGraphql';
 import { SearchUsersQuery } from '../users/UserSearch';
 import { App } from './App';
 
@@ -23,7 +22,18 @@ const inboxMock = (data: ReturnType<typeof inbox>) => ({
   result: { data },
 });
 
-function renderApp(mocks: MockLink.MockedResponse[]) {
+let http: ReturnType<typeof httpGraphql> | undefined;
+afterEach(() => {
+  http?.restore();
+  http = undefined;
+});
+
+/**
+ * The app: what it sends before the signed-in app is loaded goes over plain HTTP (`overHttp`, by operation name);
+ * the signed-in app's operations go to a MockLink (`mocks`).
+ */
+function renderApp(mocks: MockLink.MockedResponse[], overHttp: Record<string, HttpAnswer | HttpAnswer[]> = {}) {
+  http = httpGraphql(overHttp);
   const operations = new MockLink(mocks);
   const link = ApolloLink.from([
     createErrorLink(), // the app's own: UNAUTHENTICATED → drop the token
@@ -39,41 +49,43 @@ function renderApp(mocks: MockLink.MockedResponse[]) {
 }
 
 const unauthenticated = {
-  request: { query: MeQuery },
-  result: {
-    data: { me: null },
-    errors: [new GraphQLError('The token is not valid: log in again.', { extensions: { code: 'UNAUTHENTICATED' } })],
-  },
+  data: { me: null },
+  errors: [{ message: 'The token is not valid: log in again.', extensions: { code: 'UNAUTHENTICATED' } }],
 };
 
 it('sends an expired/invalid token back to the login screen, then logs in', async () => {
   window.localStorage.setItem('parley.token', 'stale-token');
   tokenStore.reload();
 
-  renderApp([
-    unauthenticated,
-    {
-      request: { query: LogInMutation, variables: { username: 'alice', password: 'hunter2hunter2' } },
-      result: { data: { logIn: { __typename: 'AuthPayload', token: 'fresh-token', user: ALICE } } },
-    },
-    inboxMock(
-      inbox([
-        inboxConversation(BOB, { id: 'm2', content: 'Lunch?', from: BOB, at: '2026-11-25T10:00:00.000Z' }, 2),
-        inboxConversation(CAROL, { id: 'm1', content: 'See you', from: ALICE, at: '2026-11-24T10:00:00.000Z' }),
-      ]),
-    ),
-    {
-      request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
-      result: {
-        data: {
-          users: {
-            __typename: 'UserConnection',
-            edges: [ALICE, BOB].map((node) => ({ __typename: 'UserEdge', cursor: `c-${node.id}`, node })),
+  renderApp(
+    [
+      { request: { query: MeQuery }, result: { data: { me: ALICE } } },
+      inboxMock(
+        inbox([
+          inboxConversation(BOB, { id: 'm2', content: 'Lunch?', from: BOB, at: '2026-11-25T10:00:00.000Z' }, 2),
+          inboxConversation(CAROL, { id: 'm1', content: 'See you', from: ALICE, at: '2026-11-24T10:00:00.000Z' }),
+        ]),
+      ),
+      {
+        request: { query: SearchUsersQuery, variables: { search: null, first: 30 } },
+        result: {
+          data: {
+            users: {
+              __typename: 'UserConnection',
+              edges: [ALICE, BOB].map((node) => ({ __typename: 'UserEdge', cursor: `c-${node.id}`, node })),
+            },
           },
         },
       },
+    ],
+    {
+      Me: unauthenticated,
+      LogIn: ({ variables }) =>
+        variables.username === 'alice' && variables.password === 'hunter2hunter2'
+          ? { data: { logIn: { __typename: 'AuthPayload', token: 'fresh-token', user: ALICE } } }
+          : { errors: [{ message: 'Wrong username or password.', extensions: { code: 'UNAUTHENTICATED' } }] },
     },
-  ]);
+  );
 
   expect(await screen.findByText('Your session has expired. Please log in again.')).toBeInTheDocument();
   expect(tokenStore.get()).toBeNull();
@@ -104,14 +116,9 @@ it('sends an expired/invalid token back to the login screen, then logs in', asyn
 
 it('shows the server’s message when the credentials are wrong, and keeps the user on the form', async () => {
   tokenStore.clear();
-  renderApp([
-    {
-      request: { query: LogInMutation, variables: { username: 'alice', password: 'wrong-password' } },
-      result: {
-        errors: [new GraphQLError('Wrong username or password.', { extensions: { code: 'UNAUTHENTICATED' } })],
-      },
-    },
-  ]);
+  renderApp([], {
+    LogIn: { errors: [{ message: 'Wrong username or password.', extensions: { code: 'UNAUTHENTICATED' } }] },
+  });
   const user = userEvent.setup();
   await user.type(screen.getByLabelText('Username'), 'alice');
   await user.type(screen.getByLabelText('Password'), 'wrong-password');
@@ -167,8 +174,19 @@ it('does not use a viewer saved for another token', async () => {
   window.localStorage.setItem('parley.token', 'other-token');
   window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
   tokenStore.reload();
-  renderApp([{ request: { query: MeQuery }, error: new TypeError('Failed to fetch') }]);
-  expect(await screen.findByText(/Could not reach parley/)).toBeInTheDocument();
+  renderApp([{ request: { query: MeQuery }, result: { data: { me: BOB } } }, inboxMock(inbox([]))], {
+    Me: new TypeError('Failed to fetch'),
+  });
+  expect(await screen.findByText('Could not reach parley. Failed to fetch')).toBeInTheDocument();
+  expect(http!.received).toEqual([
+    expect.objectContaining({ operationName: 'Me', authorization: 'Bearer other-token' }),
+  ]);
+
+  // Trying again once the server answers.
+  http!.restore();
+  http = httpGraphql({ Me: { data: { me: BOB } } });
+  await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
+  expect(await screen.findByText('Bob Baker')).toBeInTheDocument();
 });
 
 it('follows another tab: logging out there logs out here, and logging in there signs in here', async () => {
@@ -176,14 +194,20 @@ it('follows another tab: logging out there logs out here, and logging in there s
   window.localStorage.setItem('parley.viewer', JSON.stringify({ token: 'good-token', viewer: ALICE }));
   tokenStore.reload();
   const people = inboxMock(inbox([])); // each session's inbox: empty
-  renderApp([
-    { request: { query: MeQuery }, result: { data: { me: ALICE } } },
-    people,
-    { request: { query: MeQuery }, result: { data: { me: BOB } } },
-    people,
-    { request: { query: MeQuery }, result: { data: { me: CAROL } } },
-    people,
-  ]);
+  const byToken: Record<string, typeof ALICE> = { 'Bearer bob-token': BOB, 'Bearer carol-token': CAROL };
+  renderApp(
+    [
+      { request: { query: MeQuery }, result: { data: { me: ALICE } } },
+      people,
+      { request: { query: MeQuery }, result: { data: { me: BOB } } },
+      people,
+      // Asked by the refetch as Carol's token replaces Bob's, and again once her session is shown.
+      { request: { query: MeQuery }, result: { data: { me: CAROL } }, maxUsageCount: 2 },
+      { ...people, maxUsageCount: 2 },
+    ],
+    // A session this tab has no viewer saved for is asked for over HTTP first.
+    { Me: ({ authorization }) => ({ data: { me: byToken[authorization ?? ''] ?? null } }) },
+  );
   expect(await screen.findByText('Alice Archer')).toBeInTheDocument();
 
   // What the browser tells this tab when another one changes the token.

@@ -1,19 +1,23 @@
 import { lazy, Suspense } from 'react';
 import { LoginPage } from '../auth/LoginPage';
 import { useSession } from '../auth/session';
-import { useLogOut } from '../auth/useLogOut';
+import { useLogOutOverHttp } from '../auth/logOut';
 
-// The signed-in app is a chunk of its own: the login page does not download it. Its download starts as soon as a
-// session is being restored (the 'loading' state), so it is usually there when the session is. If it cannot be
-// fetched (offline before the service worker has it, or a newer deploy has replaced it) the user is offered a
-// reload, which gets the current index.html and its chunks — never a blank page.
-const loadChatShell = () => import('./ChatShell');
-const ChatShell = lazy(() =>
-  loadChatShell().then(
-    (module) => ({ default: module.ChatShell }),
-    () => ({ default: ChatShellUnavailable }),
+// The signed-in app (Apollo Client, the socket, the chat) is a chunk of its own: the login page does not download
+// it (issue #12). Its download starts as soon as a log-in is sent or a session is being restored (the 'loading'
+// state), so it is usually there when the session is. If it cannot be fetched (offline before the service worker has it, or a newer
+// deploy has replaced it) the user is offered a reload, which gets the current index.html and its chunks — never a
+// blank page.
+const loadSignedIn = () => import('./SignedIn');
+const SignedIn = lazy(() =>
+  loadSignedIn().then(
+    (module) => ({ default: module.SignedIn }),
+    () => ({ default: SignedInUnavailable }),
   ),
 );
+
+/** Starts the download early; a failure is shown once the session is there. */
+const prefetchSignedIn = () => void loadSignedIn().catch(() => undefined);
 
 const splash = (
   <div className="splash" role="status">
@@ -21,7 +25,7 @@ const splash = (
   </div>
 );
 
-function ChatShellUnavailable() {
+function SignedInUnavailable() {
   return (
     <div className="splash" role="alert">
       <p>Could not load parley. Check your connection, then reload.</p>
@@ -36,13 +40,15 @@ function ChatShellUnavailable() {
 
 export function App() {
   const { state } = useSession();
-  // Ends the session on the server too when it answers; signs out here regardless.
-  const { logOut, busy } = useLogOut();
+  // Ends the session on the server too when it answers; signs out here regardless. (Only offered before the
+  // signed-in app is shown: over plain HTTP.)
+  const { logOut, busy } = useLogOutOverHttp();
   switch (state.status) {
     case 'anonymous':
-      return <LoginPage />;
+      // The signed-in app downloads while the server checks the password.
+      return <LoginPage onSubmitting={prefetchSignedIn} />;
     case 'loading':
-      loadChatShell().catch(() => undefined); // a failure is shown once the session is there
+      prefetchSignedIn();
       return splash;
     case 'error':
       return (
@@ -66,7 +72,7 @@ export function App() {
     case 'authenticated':
       return (
         <Suspense fallback={splash}>
-          <ChatShell />
+          <SignedIn />
         </Suspense>
       );
   }

@@ -253,7 +253,7 @@ describe('with the real client and a server that closes the socket (4403) when t
     dispose = undefined;
   });
 
-  /** The app as main.tsx wires it, against a scripted server; waits for the subscription socket. */
+  /** The app as main.tsx and SignedIn wire it, against a scripted server; waits for the subscription socket. */
   async function start(answers: Parameters<typeof fakeGraphqlServer>[0]) {
     const server = fakeGraphqlServer({
       Me: { data: { me: ALICE } },
@@ -267,14 +267,16 @@ describe('with the real client and a server that closes the socket (4403) when t
       webSocketImpl: FakeSocket,
       fetch: server.fetch,
     });
-    dispose = parley.dispose;
-    const onTokenChange = () => {
-      connectionStatus.reset();
-      parley.restartSocket();
+    // As app/SignedIn.tsx wires the page's own client: the socket re-authenticates on every change of session
+    // (SignedIn follows the session for a client provided to it, the socket aside).
+    const stopRestarting = tokenStore.subscribe(() => parley.restartSocket());
+    dispose = () => {
+      stopRestarting();
+      parley.dispose();
     };
     render(
       <ApolloProvider client={parley.client}>
-        <SessionProvider onTokenChange={onTokenChange}>
+        <SessionProvider>
           <App />
         </SessionProvider>
       </ApolloProvider>,

@@ -1,51 +1,34 @@
-import { useMutation } from '@apollo/client/react';
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { graphql } from '../gql';
+import { LogInDocument, SignUpDocument } from '../gql/graphql';
 import { describeError, errorArgument } from '../shared/errors';
 import { rateLimitOf } from '../shared/rateLimit';
 import { tabForKey } from '../shared/tabKeys';
 import { ThemeToggle } from '../shared/ThemeToggle';
+import { authRequest } from './authRequest';
 import { useSession } from './session';
 
-export const LogInMutation = graphql(`
-  mutation LogIn($username: String!, $password: String!) {
-    logIn(username: $username, password: $password) {
-      token
-      user {
-        id
-        username
-        displayName
-      }
-    }
-  }
-`);
-
-export const SignUpMutation = graphql(`
-  mutation SignUp($username: String!, $password: String!, $displayName: String) {
-    signUp(username: $username, password: $password, displayName: $displayName) {
-      token
-      user {
-        id
-        username
-        displayName
-      }
-    }
-  }
-`);
+// logIn and signUp, as operations.ts writes them; sent without Apollo (authRequest), which the login page does
+// not download.
+export { LogInDocument as LogInMutation, SignUpDocument as SignUpMutation } from '../gql/graphql';
 
 type Mode = 'login' | 'signup';
 type Field = 'username' | 'password' | 'displayName';
 const MODES: Mode[] = ['login', 'signup'];
 const FIELD_ORDER: Field[] = ['username', 'displayName', 'password'];
 
-export function LoginPage() {
+export function LoginPage({
+  onSubmitting,
+}: {
+  /** A log-in or sign-up is sent: e.g. to fetch the signed-in app meanwhile (App.tsx). */
+  onSubmitting?: () => void;
+} = {}) {
   const { state, signIn } = useSession();
   const [mode, setMode] = useState<Mode>('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [logIn, logInResult] = useMutation(LogInMutation);
-  const [signUp, signUpResult] = useMutation(SignUpMutation);
+  /** The last submit: in flight, or what the server (or the network) said; for the mode it was made in. */
+  const [attempt, setAttempt] = useState<{ mode: Mode; busy: boolean; error?: Error } | null>(null);
   const ids = { user: useId(), pass: useId(), name: useId(), error: useId(), tabs: useId(), panel: useId() };
   const usernameInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
@@ -56,8 +39,8 @@ export function LoginPage() {
   /** The field the server's refusal names (e.g. a username already taken). */
   const [refused, setRefused] = useState<Field | null>(null);
 
-  const busy = logInResult.loading || signUpResult.loading;
-  const error = mode === 'login' ? logInResult.error : signUpResult.error;
+  const busy = attempt?.busy ?? false;
+  const error = attempt?.mode === mode ? attempt.error : undefined;
   const expired = state.status === 'anonymous' && state.reason === 'expired';
 
   /** After a failed submit, focus goes to the first field to fix. */
@@ -78,23 +61,26 @@ export function LoginPage() {
     setMissing(empty);
     setRefused(null);
     if (Object.keys(empty).length) {
-      logInResult.reset();
-      signUpResult.reset();
+      setAttempt(null);
       focusFirst(Object.keys(empty) as Field[]);
       return;
     }
+    setAttempt({ mode, busy: true });
+    onSubmitting?.();
     try {
       if (mode === 'login') {
-        const { data } = await logIn({ variables: { username: username.trim(), password } });
-        if (data) signIn(data.logIn.token, data.logIn.user);
+        const { logIn } = await authRequest(LogInDocument, { variables: { username: username.trim(), password } });
+        signIn(logIn.token, logIn.user);
       } else {
-        const { data } = await signUp({
+        const { signUp } = await authRequest(SignUpDocument, {
           variables: { username: username.trim(), password, displayName: displayName.trim() || null },
         });
-        if (data) signIn(data.signUp.token, data.signUp.user);
+        signIn(signUp.token, signUp.user);
       }
+      setAttempt(null);
     } catch (e) {
-      // Shown from the mutation result below; the field it names (if any) gets the focus.
+      // Shown below; the field it names (if any) gets the focus.
+      setAttempt({ mode, busy: false, error: e instanceof Error ? e : new Error(String(e)) });
       const argument = errorArgument(e);
       const field = FIELD_ORDER.find((f) => f === argument) ?? null;
       setRefused(field);
@@ -106,8 +92,7 @@ export function LoginPage() {
     setMode(next);
     setMissing({});
     setRefused(null);
-    logInResult.reset();
-    signUpResult.reset();
+    setAttempt(null);
   }
 
   // The ARIA tabs pattern: arrow keys (and Home/End) move between the tabs, selecting as they go.

@@ -1,145 +1,18 @@
 import { useApolloClient } from '@apollo/client/react';
-import { useCallback, useRef, useState } from 'react';
-import { graphql } from '../gql';
-import { describeError, isUnavailableError } from '../shared/errors';
-import { useSession } from './session';
-import { tokenStore } from './tokenStore';
+import { useCallback } from 'react';
+import { useLogOutWith, type LogOutApi, type SendLogOut } from './logOut';
 
-export const LogOutMutation = graphql(`
-  mutation LogOut {
-    logOut
-  }
-`);
+// The signed-in app's log-out: the mutations go through Apollo (over the socket when it is up). The rules are
+// logOut.ts's; this module is only loaded with the signed-in app (it brings Apollo).
+export { EVERYWHERE_UNREACHABLE, LOG_OUT_TIMEOUT_MS } from './logOut';
+export { LogOutEverywhereMutation, LogOutMutation } from './operations';
 
-export const LogOutEverywhereMutation = graphql(`
-  mutation LogOutEverywhere {
-    logOutEverywhere
-  }
-`);
-
-/** How long a log-out waits for the server before it gives up on it. */
-export const LOG_OUT_TIMEOUT_MS = 8_000;
-
-export const EVERYWHERE_UNREACHABLE = 'Could not reach the server: your other devices are still signed in.';
-
-type Busy = 'logOut' | 'logOutEverywhere' | null;
-
-interface LogOutApi {
-  /**
-   * Ends this session on the server (its token is refused from then on), then
-   * signs out here. When the server cannot be reached it signs out here all
-   * the same: the session then lapses at its expiry.
-   */
-  logOut(): Promise<void>;
-  /**
-   * Ends every session of the user (every device), then signs out here. When
-   * that fails this device stays signed in and `error` says so.
-   */
-  logOutEverywhere(): Promise<void>;
-  /** Which of the two is waiting for the server. */
-  busy: Busy;
-  /** Why logOutEverywhere did not happen; null otherwise. */
-  error: string | null;
-}
-
-class LogOutTimeout extends Error {
-  constructor() {
-    super('No answer from the server.');
-    this.name = 'LogOutTimeout';
-  }
-}
-
-/**
- * Logging out, on this device or everywhere. `forget` drops what belongs to
- * the session on this device besides the token (the outbox, remembered names:
- * features above this layer), right before the token goes.
- *
- * The server closes the sockets of an ended session with 4403 at once, so a
- * mutation that went over the socket loses its answer: the session was ended
- * all the same, which shows as the token already gone here (wsClient dropped
- * it on that close; tokenStore.endingSession() makes that a log-out, not an
- * expiry).
- */
+/** See useLogOutWith (logOut.ts): `forget` drops the session's data on this device right before the token goes. */
 export function useLogOut(forget?: () => void): LogOutApi {
   const client = useApolloClient();
-  const { signOut } = useSession();
-  const [busy, setBusy] = useState<Busy>(null);
-  const [error, setError] = useState<string | null>(null);
-  /** One at a time (a double click must not send twice). */
-  const running = useRef(false);
-
-  /** Sends one of the two mutations; resolves to the error, if any. */
-  const ask = useCallback(
-    async (mutation: typeof LogOutMutation | typeof LogOutEverywhereMutation): Promise<unknown> => {
-      const abort = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          abort.abort();
-          reject(new LogOutTimeout());
-        }, LOG_OUT_TIMEOUT_MS);
-      });
-      try {
-        await Promise.race([client.mutate({ mutation, context: { fetchOptions: { signal: abort.signal } } }), timeout]);
-        return undefined;
-      } catch (failure) {
-        return failure;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+  const send = useCallback<SendLogOut>(
+    (mutation, signal) => client.mutate({ mutation, context: { fetchOptions: { signal } } }),
     [client],
   );
-
-  const signOutHere = useCallback(() => {
-    forget?.();
-    signOut();
-  }, [forget, signOut]);
-
-  const logOut = useCallback(async () => {
-    if (running.current) return;
-    running.current = true;
-    setBusy('logOut');
-    setError(null);
-    const release = tokenStore.endingSession();
-    try {
-      // Whatever the answer: unreachable, the session lapses at its expiry.
-      await ask(LogOutMutation);
-      signOutHere();
-    } finally {
-      release();
-      running.current = false;
-      setBusy(null);
-    }
-  }, [ask, signOutHere]);
-
-  const logOutEverywhere = useCallback(async () => {
-    if (running.current) return;
-    running.current = true;
-    setBusy('logOutEverywhere');
-    setError(null);
-    const token = tokenStore.get();
-    const release = tokenStore.endingSession();
-    try {
-      const failure = await ask(LogOutEverywhereMutation);
-      // Our session was ended meanwhile (the socket the request went on was
-      // closed for it, or the server refused the token): everything was.
-      const ended = tokenStore.get() !== token;
-      if (!failure || ended) {
-        signOutHere();
-        return;
-      }
-      setError(
-        isUnavailableError(failure) || failure instanceof LogOutTimeout
-          ? EVERYWHERE_UNREACHABLE
-          : `${describeError(failure)} Your other devices are still signed in.`,
-      );
-    } finally {
-      release();
-      running.current = false;
-      setBusy(null);
-    }
-  }, [ask, signOutHere]);
-
-  return { logOut, logOutEverywhere, busy, error };
+  return useLogOutWith(send, forget);
 }

@@ -1,5 +1,31 @@
-import { find } from 'linkifyjs';
-import { Fragment, type ReactNode } from 'react';
+import type * as Linkify from 'linkifyjs';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
+
+/**
+ * Links in message text, found by linkifyjs — loaded on demand (issue #12): the chat does not carry its ~10 kB gz.
+ * A message that cannot hold a link (no scheme, `www.`, `@` nor dot-TLD: most of them) never needs it; one that
+ * may is shown as plain text until linkifyjs is there (one download for the page), then with its links.
+ */
+type Find = typeof Linkify.find;
+let find: Find | undefined;
+let loading: Promise<Find> | undefined;
+
+/** Loads linkifyjs once; a failed download (offline) is tried again by the next message that needs it. */
+export function loadLinkify(): Promise<Find> {
+  loading ??= import('linkifyjs').then(
+    (linkify) => (find = linkify.find),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** Whether linkifyjs could find anything in `text` (cheap; false means plain text for sure). */
+export function mayHaveLinks(text: string): boolean {
+  return /https?:|mailto:|www\.|@|localhost|\.\p{L}{2,}/iu.test(text);
+}
 
 /** The only kinds of link a message may carry; anything else (javascript:, data:, ftp:, …) stays text. */
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
@@ -23,9 +49,11 @@ export function safeHref(href: string): string | null {
 /**
  * Splits plain text into text and links (linkifyjs): URLs, `www.` and bare
  * domains (given https), e-mail addresses (mailto). A match whose target is not
- * http, https or mailto stays text.
+ * http, https or mailto stays text. Until linkifyjs is loaded (loadLinkify), all
+ * of it is text.
  */
 export function linkParts(text: string): TextPart[] {
+  if (!find || !mayHaveLinks(text)) return text ? [{ text }] : [];
   const parts: TextPart[] = [];
   let at = 0;
   for (const match of find(text, { defaultProtocol: 'https' })) {
@@ -42,6 +70,20 @@ export function linkParts(text: string): TextPart[] {
 
 /** Message text with its links as `<a>` opening in a new tab, without giving that tab a handle on this one. */
 export function LinkifiedText({ text }: { text: string }): ReactNode {
+  const needed = mayHaveLinks(text);
+  const [, setLoaded] = useState(find !== undefined);
+  useEffect(() => {
+    if (!needed || find) return;
+    let shown = true;
+    loadLinkify().then(
+      () => shown && setLoaded(true),
+      () => undefined, // offline: plain text, as it is
+    );
+    return () => {
+      shown = false;
+    };
+  }, [needed]);
+  if (!needed || !find) return text;
   return linkParts(text).map((part, i) =>
     part.href ? (
       <a key={i} href={part.href} target="_blank" rel="noopener noreferrer" className="bubble__link">

@@ -1,4 +1,5 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { describeError, errorArgument, GraphQLResponseError, HttpStatusError, isUnavailableError } from './errors';
 import { rateLimitOf } from './rateLimit';
 
 const http429 = (bodyText: string, headers: Record<string, string> = {}) =>
@@ -42,5 +43,29 @@ describe('rateLimitOf', () => {
       bodyText: '',
     });
     expect(rateLimitOf(unavailable)).toBeUndefined();
+  });
+  it('reads the errors of requests made without Apollo (auth/authRequest.ts) the same way', () => {
+    const refused = new GraphQLResponseError([
+      { message: 'Too many requests: try again in 7 s.', extensions: { code: 'RATE_LIMITED', retryAfter: 7 } },
+    ]);
+    expect(rateLimitOf(refused)).toEqual({ retryAfter: 7, message: 'Too many requests: try again in 7 s.' });
+    expect(rateLimitOf(new HttpStatusError(429, 'Slow down', new Headers({ 'retry-after': '30' })))).toEqual({
+      retryAfter: 30,
+      message: 'Too many requests: try again in 30 s.',
+    });
+    const taken = new GraphQLResponseError([
+      { message: 'That username is taken.', extensions: { code: 'BAD_USER_INPUT', argument: 'username' } },
+    ]);
+    expect([describeError(taken), errorArgument(taken), isUnavailableError(taken)]).toEqual([
+      'That username is taken.',
+      'username',
+      false,
+    ]);
+    const gateway = new HttpStatusError(502, '<h1>Bad gateway</h1>', new Headers());
+    expect([describeError(gateway), isUnavailableError(gateway), rateLimitOf(gateway)]).toEqual([
+      'The server is not available right now.',
+      true,
+      undefined,
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { graphQLErrorsOf, httpFailureOf, type GraphQLErrorLike } from './errors';
 
 /** The server refused a request for now: too many of them. */
 export interface RateLimit {
@@ -27,20 +27,23 @@ function fromErrors(errors: readonly { message?: string; extensions?: Record<str
  * whichever way it arrives: a GraphQL error (over the socket, or HTTP 429 with
  * application/graphql-response+json), or a bare HTTP 429 (a response Apollo
  * does not parse, e.g. plain application/json from a proxy: its body, else
- * its Retry-After header). Undefined for any other error.
+ * its Retry-After header) — from Apollo or from auth/authRequest.ts alike.
+ * Undefined for any other error.
  */
 export function rateLimitOf(error: unknown): RateLimit | undefined {
-  if (CombinedGraphQLErrors.is(error)) return fromErrors(error.errors);
-  if (!ServerError.is(error) || error.statusCode !== 429) return undefined;
+  const errors = graphQLErrorsOf(error);
+  if (errors) return fromErrors(errors);
+  const failure = httpFailureOf(error);
+  if (failure?.statusCode !== 429) return undefined;
   try {
-    const body = JSON.parse(error.bodyText) as { errors?: unknown };
+    const body = JSON.parse(failure.bodyText) as { errors?: unknown };
     if (Array.isArray(body.errors)) {
-      const found = fromErrors(body.errors as { message?: string; extensions?: Record<string, unknown> }[]);
+      const found = fromErrors(body.errors as GraphQLErrorLike[]);
       if (found) return found;
     }
   } catch {
     // Not JSON: the header says how long.
   }
-  const retryAfter = seconds(error.response?.headers?.get('retry-after')) ?? 1;
+  const retryAfter = seconds(failure.header('retry-after')) ?? 1;
   return { retryAfter, message: sentence(retryAfter) };
 }

@@ -6,6 +6,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { createCache } from '../apollo/cache';
+import { savedViewer } from '../auth/savedViewer';
 import { MeQuery, SessionProvider } from '../auth/session';
 import { tokenStore } from '../auth/tokenStore';
 import { ConversationReadQuery } from '../chat/useReadReceipts';
@@ -44,6 +45,8 @@ export function renderWithApollo(
 ) {
   const cache = createCache();
   cache.writeQuery({ query: MeQuery, data: { me: viewer } });
+  // The session knows its viewer without asking (auth/session.tsx), as after a log-in.
+  savedViewer.set('test-token', viewer);
   tokenStore.set('test-token');
   const byName = new Map<string, MockSubscriptionLink>();
   const subscription = (name: string) => {
