@@ -3,7 +3,7 @@ import type { RowProps } from './transcriptRows';
 /** A day's heading in the transcript ("Today", "Yesterday", "Wednesday, November 25"). */
 export function DaySeparator({ day, row }: { day: string; row?: RowProps }) {
   return (
-    <li className="day-separator" ref={row?.ref} data-index={row?.['data-index']}>
+    <li className="day-separator" {...row}>
       <span>{day}</span>
     </li>
   );

@@ -74,8 +74,7 @@ export function MessageBubble(props: {
 
   return (
     <li
-      ref={props.row?.ref}
-      data-index={props.row?.['data-index']}
+      {...props.row}
       className={`bubble ${props.mine ? 'bubble--mine' : 'bubble--theirs'}${status ? ` bubble--${status}` : ''}${
         props.startsGroup === false ? '' : ' bubble--group-start'
       }`}

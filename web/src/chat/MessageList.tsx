@@ -86,6 +86,9 @@ export function MessageList(props: MessageListProps) {
   // Where the list starts in the scroller (below the older-messages status).
   const [listTop, setListTop] = useState(0);
   const scrollerRef = useRef<HTMLDivElement | null>(null);
+  // The React Compiler cannot memoise around TanStack's virtualizer (it returns new functions as it measures);
+  // this component re-renders with it, which is what the virtualizer expects.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollerRef.current,
@@ -104,13 +107,23 @@ export function MessageList(props: MessageListProps) {
   // place is compared between what was on screen and what will be).
   const layout = virtualizer.measurementsCache;
   const locator = useMemo<RowLocator>(() => {
-    const indexOf = new Map(rows.map((r, i) => [rowId(r.key), i]));
+    let indexOf: Map<string, number> | null = null; // built when first needed (not on every message at the bottom)
     return {
       anchorAt(scrollTop) {
-        const item = layout.find((m) => m.end > scrollTop && rows[m.index]?.kind !== 'day');
+        // The first row ending below scrollTop (rows are in order: binary search), or the message after it.
+        let lo = 0;
+        let hi = layout.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (layout[mid]!.end > scrollTop) hi = mid;
+          else lo = mid + 1;
+        }
+        while (lo < layout.length && rows[lo]?.kind === 'day') lo++;
+        const item = layout[lo];
         return item ? { id: rowId(String(item.key)), offset: item.start - scrollTop } : null;
       },
       startOf(id) {
+        indexOf ??= new Map(rows.map((r, i) => [rowId(r.key), i]));
         const index = indexOf.get(id);
         return index === undefined ? null : (layout[index]?.start ?? null);
       },
@@ -128,9 +141,10 @@ export function MessageList(props: MessageListProps) {
     contentHeight,
   });
 
+  // (The status above it changes height as older pages load, fail, or run out.)
   useLayoutEffect(() => {
     if (list.current && list.current.offsetTop !== listTop) setListTop(list.current.offsetTop);
-  });
+  }, [listTop, loadingOlder, olderError, hasOlder]);
 
   // "Jump to the beginning": every older page is loaded, then the first message is shown.
   const [toBeginning, setToBeginning] = useState(false);
@@ -179,7 +193,12 @@ export function MessageList(props: MessageListProps) {
         <ol className="transcript__list" aria-label="Conversation" ref={list} style={{ paddingTop, paddingBottom }}>
           {items.map((item) => {
             const row = rows[item.index]!;
-            const rowProps = { ref: virtualizer.measureElement, 'data-index': item.index };
+            const rowProps = {
+              ref: virtualizer.measureElement,
+              'data-index': item.index,
+              'aria-posinset': item.index + 1,
+              'aria-setsize': rows.length,
+            };
             switch (row.kind) {
               case 'day':
                 return <DaySeparator key={row.key} day={row.day} row={rowProps} />;
@@ -213,12 +232,7 @@ export function MessageList(props: MessageListProps) {
       </div>
       <NewMessagesLog messages={messages} viewerId={props.viewerId} peerName={props.peerName} />
       {onLoadAll && (hasOlder || !nearTop) && (
-        <button
-          type="button"
-          className="jump jump--beginning"
-          onClick={jumpToBeginning}
-          disabled={toBeginning}
-        >
+        <button type="button" className="jump jump--beginning" onClick={jumpToBeginning} disabled={toBeginning}>
           <span aria-hidden="true">↑</span> {toBeginning ? 'Loading the whole conversation…' : 'Jump to the beginning'}
         </button>
       )}

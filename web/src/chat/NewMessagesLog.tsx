@@ -45,11 +45,16 @@ type LoggedMessage = { id: string; content: string; createdAt: string; sender: {
 
 export function NewMessagesLog(props: { messages: ReadonlyArray<LoggedMessage>; viewerId: string; peerName: string }) {
   const announcements = useIncomingAnnouncements(props.messages, props.viewerId, props.peerName);
+  // The log holds a list (a role="log" element cannot be the list itself: its items would have no list).
   return (
-    <ol className="visually-hidden" role="log" aria-live="polite" aria-label="New messages">
-      {announcements.map((a) => (
-        <li key={a.id}>{a.text}</li>
-      ))}
-    </ol>
+    <div className="visually-hidden" role="log" aria-live="polite" aria-label="New messages">
+      {announcements.length > 0 && (
+        <ol>
+          {announcements.map((a) => (
+            <li key={a.id}>{a.text}</li>
+          ))}
+        </ol>
+      )}
+    </div>
   );
 }

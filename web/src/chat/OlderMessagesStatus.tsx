@@ -13,7 +13,7 @@ export function OlderMessagesStatus(props: {
         </span>
       ) : props.error ? (
         <span className="error">
-          Could not load older messages.{' '}
+          Could not load older messages: {props.error}{' '}
           <button type="button" className="link-button" onClick={props.onRetry}>
             Retry
           </button>

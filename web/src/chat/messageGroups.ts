@@ -18,9 +18,20 @@ export interface GroupPlace {
 
 const MINUTE = 60_000;
 
+/** Parsed minutes by time string: a transcript is regrouped on every change, and parsing thousands of dates each
+ *  time would be most of the cost of showing a sent message in a long conversation. */
+const minutes = new Map<string, number>();
+const MINUTES_KEPT = 50_000;
+
 /** The minute a time falls in, as shown ("14:05"); NaN when it cannot be read. */
 function minuteOf(iso: string): number {
-  return Math.floor(new Date(iso).valueOf() / MINUTE);
+  let minute = minutes.get(iso);
+  if (minute === undefined) {
+    if (minutes.size >= MINUTES_KEPT) minutes.clear();
+    minute = Math.floor(Date.parse(iso) / MINUTE);
+    minutes.set(iso, minute);
+  }
+  return minute;
 }
 
 /** Whether `b`, right after `a`, belongs to `a`'s group. */

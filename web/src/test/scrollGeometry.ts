@@ -97,7 +97,8 @@ export function installScrollGeometry() {
   });
   // Rows mounted while the reader scrolls are measured when a ResizeObserver reports them (as in a browser).
   const hadResizeObserver = 'ResizeObserver' in window;
-  if (!hadResizeObserver) Object.defineProperty(window, 'ResizeObserver', { configurable: true, value: FakeResizeObserver });
+  if (!hadResizeObserver)
+    Object.defineProperty(window, 'ResizeObserver', { configurable: true, value: FakeResizeObserver });
   // jsdom defines the real ones on Element.prototype: deleting ours restores them.
   return () => {
     if (!hadResizeObserver) delete (window as unknown as Record<string, unknown>).ResizeObserver;
