@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from 'graphql-ws';
+import { WebSocket } from 'ws';
 import { WEB_TRUSTED_DOCUMENTS } from '../src/paths.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import {
@@ -67,6 +68,29 @@ async function overWs(client: Client, payload: { query?: string; id?: string; va
     return sub.events[0];
   } finally {
     sub.dispose();
+  }
+}
+
+/** One subscribe message with the id and no `query` over a raw graphql-transport-ws socket: the first payload. */
+async function idOnlyOverRawSocket(url: string, token: string, id: string): Promise<GqlResult> {
+  const socket = new WebSocket(url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+  try {
+    return await new Promise<GqlResult>((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
+      );
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
+        if (message.type === 'connection_ack')
+          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { extensions: persisted(id) } }));
+        else if (message.type === 'next') resolve(message.payload as GqlResult);
+        else if (message.type === 'error') resolve({ errors: message.payload } as GqlResult);
+      });
+    });
+  } finally {
+    socket.close();
   }
 }
 
@@ -281,6 +305,10 @@ describe('TRUSTED_DOCUMENTS=only, with a mobile manifest', () => {
     expect(http).toEqual({ status: 200, result: { data: { me: { id: alice.id, username: alice.username } } } });
     const ws = await overWs(await socket(alice.token), { id: mobileId });
     expect(ws).toEqual({ data: { me: { id: alice.id, username: alice.username } } });
+    // As Apollo Kotlin and Apollo iOS send it over a socket: the id and no `query` field at all (graphql-ws's own
+    // client would not send that, so a raw socket speaks the protocol).
+    const idOnly = await idOnlyOverRawSocket(server.url, alice.token, mobileId);
+    expect(idOnly).toEqual({ data: { me: { id: alice.id, username: alice.username } } });
 
     const unknown = createHash('sha256').update('query Other { me { id } }').digest('hex');
     expect(codes((await post(server, { id: unknown })).result)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);

@@ -295,7 +295,7 @@ class ServerSocket extends WebSocket {
       this.close(CloseCode.BadRequest, 'Invalid message received');
       return true;
     }
-    return super.emit(event, text, args[1]);
+    return super.emit(event, withQueryForId(text), args[1]);
   }
 }
 
@@ -307,6 +307,23 @@ function textOf(data: unknown): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/**
+ * A subscribe message that names a trusted document by id and has no `query` at all (Apollo Kotlin and Apollo iOS
+ * leave it out) gets an empty one: graphql-ws would otherwise refuse the message and close the socket (4400) before
+ * onSubscribe could resolve the id (trusted-documents.ts).
+ */
+function withQueryForId(text: string): string {
+  if (!text.includes('"persistedQuery"')) return text;
+  try {
+    const message = JSON.parse(text) as { type?: unknown; payload?: Record<string, unknown> };
+    if (message.type !== 'subscribe' || !message.payload || 'query' in message.payload) return text;
+    if (typeof message.payload.extensions !== 'object' || message.payload.extensions === null) return text;
+    return JSON.stringify({ ...message, payload: { ...message.payload, query: '' } });
+  } catch {
+    return text; // graphql-ws answers malformed JSON itself
+  }
 }
 
 function isServerOnlyMessage(text: string): boolean {

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client/react';
+import { NetworkStatus } from '@apollo/client';
 import { useCallback, useState } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { useViewer } from '../auth/session';
@@ -64,7 +65,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
 
-  const { data, error, loading, fetchMore, refetch } = useQuery(ChatHistoryQuery, {
+  const { data, error, loading, networkStatus, fetchMore, refetch } = useQuery(ChatHistoryQuery, {
     variables: { withUserId: peerId, last: PAGE_SIZE },
     // Show what we have at once, then refresh (read receipts, missed messages).
     fetchPolicy: 'cache-and-network',
@@ -85,8 +86,12 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   // Live messages of this conversation, resuming after the newest message we
   // hold with nothing missing before it: the server replays everything after
   // it (whatever arrived while the socket was down), then goes live.
-  const after = useResumeCursor(edges);
-  useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !data });
+  // Messages shown from the cache (the kept cache after a reload, or this session's) may end long before now: the
+  // subscription waits for the server's newest page while it is on its way, so it resumes after that page rather
+  // than replaying, one message at a time, everything since the cache was written.
+  const live = !!data && networkStatus !== NetworkStatus.loading;
+  const after = useResumeCursor(edges, live);
+  useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !live });
 
   // Without a cursor (the page could not be loaded, e.g. after an offline
   // reload, or the conversation was empty) there is nothing to resume from:

@@ -59,20 +59,20 @@ export function deliveredResumeCursor(
 
 /**
  * The `after` of the conversation's subscription: the newest message held when
- * it (re)subscribes. While the socket is up it stays put, since a new value
+ * it (re)subscribes (it follows the messages while `subscribed` is false). While the socket is up it stays put, since a new value
  * means a new subscription (and messages arriving live move the newest one).
  * While the socket is down it follows the newest message, so the subscription
  * that goes out on reconnect replays only what was missed — instead of
  * graphql-ws repeating the old one, which would replay what we already hold.
  */
-export function useResumeCursor(edges: ReadonlyArray<{ cursor: string }>): string | undefined {
+export function useResumeCursor(edges: ReadonlyArray<{ cursor: string }>, subscribed = true): string | undefined {
   const newest = newestServerCursor(edges);
   const status = useConnectionStatus();
   const resume = useRef(newest);
   // Derived from props and the socket state only, so rendering twice is harmless.
   /* eslint-disable react-hooks/refs -- a latch on purpose: as state, every message arriving while the socket
      is down would cost the conversation a second render; the ref gives the same value without it. */
-  if (status !== 'connected' || resume.current === undefined) resume.current = newest;
+  if (!subscribed || status !== 'connected' || resume.current === undefined) resume.current = newest;
   return resume.current;
   /* eslint-enable react-hooks/refs */
 }
