@@ -63,8 +63,13 @@ export const TOO_MANY_SOCKETS = 4429;
 /** How often open sockets' sessions are re-checked against the database (one statement per instance). */
 const SESSION_RECHECK_MS = 5_000;
 const LOGOUT_CLOSE_DELAY_MS = 100;
-/** Every socket is pinged this often; one that has not answered the previous ping by then is dropped. */
+/** Every socket is pinged this often; one that has left MAX_UNANSWERED_PINGS pings in a row unanswered is dropped. */
 const KEEP_ALIVE_MS = 12_000;
+/**
+ * A busy browser tab answers pings late: while its page's script runs (thousands of messages arriving at once), the
+ * browser stops reading the socket, pings included. Three in a row (~36 s) tell a dead peer from a busy one.
+ */
+const MAX_UNANSWERED_PINGS = 3;
 /** setTimeout's limit: a later expiry is re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Sockets whose tokens expire within this of each other are closed together. */
@@ -135,11 +140,11 @@ export function serveGraphqlWs(
   const heartbeat = setInterval(() => {
     for (const socket of wsServer.clients as Set<ServerSocket>) {
       if (socket.readyState !== socket.OPEN) continue;
-      if (socket.awaitingPong) {
+      if (socket.unansweredPings >= MAX_UNANSWERED_PINGS) {
         socket.terminate();
         continue;
       }
-      socket.awaitingPong = true;
+      socket.unansweredPings++;
       socket.ping();
     }
   }, KEEP_ALIVE_MS).unref();
@@ -285,10 +290,10 @@ export function serveGraphqlWs(
  * well). A pong is noted for the keep-alive.
  */
 class ServerSocket extends WebSocket {
-  awaitingPong = false;
+  unansweredPings = 0;
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'pong') this.awaitingPong = false;
+    if (event === 'pong') this.unansweredPings = 0;
     if (event !== 'message') return super.emit(event, ...args);
     const text = textOf(args[0]);
     if (isServerOnlyMessage(text)) {

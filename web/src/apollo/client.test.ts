@@ -196,6 +196,17 @@ it('fails a mutation whose socket closes before the answer, and does not send it
   expect(http.requests).toEqual([]);
 });
 
+it('asks a query whose socket closes before the answer again over HTTP (nothing for the page to retry)', async () => {
+  const { client, http } = start();
+  const first = await connectSocket(client);
+
+  const query = client.query({ query: MeQuery, fetchPolicy: 'network-only' });
+  await until('the query on the socket', () => first.operations('Me').length === 1);
+  first.close(1006, 'network gone');
+  expect((await query).data).toEqual(ME);
+  expect(http.requests).toEqual([{ operationName: 'Me', authorization: 'Bearer token-1' }]);
+});
+
 it('cancels an operation on the socket when its fetchOptions.signal aborts (the outbox’s send timeout)', async () => {
   const { client } = start();
   const socket = await connectSocket(client);

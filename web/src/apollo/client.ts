@@ -5,7 +5,7 @@ import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { authorizationHeader, tokenStore } from '../auth/tokenStore';
 import { createCache } from './cache';
 import { createErrorLink } from './errorLink';
-import { createSocketOperationLink } from './socketOperations';
+import { createQueryHttpFallbackLink, createSocketOperationLink } from './socketOperations';
 import { createTrustedDocumentLink, TrustedDocumentWsLink } from './trustedDocuments';
 import { createWsClient } from './wsClient';
 
@@ -28,6 +28,7 @@ interface ParleyClientOptions {
  * The one Apollo client of the app:
  *   errorLink → trusted documents → split ─┬─ subscription ─────────────────→ ws link (graphql-ws, see wsClient.ts)
  *                                          ├─ query/mutation, socket ready ─→ socketOperations ─┘
+ *                                          │     (a query cut off by the socket closing: asked again over HTTP)
  *                                          └─ query/mutation otherwise ─→ auth header → HttpLink (POST, same origin)
  * Generated documents go by id, not text, on both transports (trustedDocuments.ts).
  * While the subscription socket is open and authenticated as the current user,
@@ -49,7 +50,7 @@ export function createParleyClient(options: ParleyClientOptions = {}): ParleyCli
     new HttpLink({ uri: options.httpUri ?? '/graphql', ...(options.fetch ? { fetch: options.fetch } : {}) }),
   ]);
   const ws = new TrustedDocumentWsLink(wsClient);
-  const overSocket = ApolloLink.from([createSocketOperationLink(wsClient), ws]);
+  const overSocket = ApolloLink.from([createQueryHttpFallbackLink(http), createSocketOperationLink(wsClient), ws]);
   const link = ApolloLink.from([
     createErrorLink(),
     createTrustedDocumentLink(),

@@ -1,6 +1,7 @@
 import { ApolloLink } from '@apollo/client';
 import type { Client } from 'graphql-ws';
-import { Observable, Subscription } from 'rxjs';
+import { OperationTypeNode } from 'graphql';
+import { catchError, Observable, Subscription, throwError } from 'rxjs';
 
 /**
  * In front of GraphQLWsLink for queries and mutations sent over the socket
@@ -67,12 +68,34 @@ export function createSocketOperationLink(wsClient: Pick<Client, 'on'>): ApolloL
   });
 }
 
+/** The socket closed before the server answered the operation. */
+export class SocketClosedError extends Error {
+  override name = 'SocketClosedError';
+}
+
 function connectionLost(event: unknown): Error {
   const code =
     typeof event === 'object' && event !== null && 'code' in event ? (event as { code: unknown }).code : undefined;
   // Worded like a failed fetch ("network"), so it is shown and retried as one.
-  return new Error(
+  return new SocketClosedError(
     `The network connection was lost before the server answered${code === undefined ? '' : ` (${String(code)})`}.`,
+  );
+}
+
+/**
+ * A query cut off by its socket closing is asked again over `http` at once (a query has nothing to repeat; the page
+ * that asked for it need not show an error and a Retry). A mutation still fails: its caller decides (the outbox
+ * resends with the same clientMessageId).
+ */
+export function createQueryHttpFallbackLink(http: ApolloLink): ApolloLink {
+  return new ApolloLink((operation, forward) =>
+    forward(operation).pipe(
+      catchError((error: unknown) =>
+        operation.operationType === OperationTypeNode.QUERY && error instanceof SocketClosedError
+          ? http.request(operation, forward)
+          : throwError(() => error),
+      ),
+    ),
   );
 }
 

@@ -1,4 +1,4 @@
-import { useQuery } from '@apollo/client/react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
 import { NetworkStatus } from '@apollo/client';
 import { useCallback, useState } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
@@ -109,21 +109,43 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
       .finally(() => setLoadingOlder(false));
   }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
 
-  // "Jump to the beginning": one action that pages back to the first message, a page at a time (each page is
-  // merged above the ones held, like a scroll-up).
+  // "Jump to the beginning": one action that pages back to the first message. The pages are fetched past the cache
+  // and written into it at the end as one older page: one merge and one render for the whole history, not one per
+  // page (each of which grows with what is held, and would keep the tab too busy to answer its socket).
+  const client = useApolloClient();
   const loadAll = useCallback(() => {
     if (!hasOlder || !olderCursor || loadingOlder) return;
     setLoadingOlder(true);
     setOlderError(null);
-    const pageBack = async (before: string): Promise<void> => {
-      const { data: page } = await fetchMore({ variables: { before, last: LARGEST_PAGE } });
-      const info = page?.chatHistory.pageInfo;
-      if (info?.hasPreviousPage && info.startCursor) return pageBack(info.startCursor);
+    type History = NonNullable<typeof data>['chatHistory'];
+    const pageBack = async (before: string, held: History['edges']): Promise<History> => {
+      const { data: page } = await client.query({
+        query: ChatHistoryQuery,
+        variables: { withUserId: peerId, before, last: LARGEST_PAGE },
+        fetchPolicy: 'no-cache',
+      });
+      const history = page!.chatHistory;
+      const edges = [...history.edges, ...held];
+      const { hasPreviousPage, startCursor } = history.pageInfo;
+      return hasPreviousPage && startCursor ? pageBack(startCursor, edges) : { ...history, edges };
     };
-    pageBack(olderCursor)
+    pageBack(olderCursor, [])
+      .then((all) =>
+        client.writeQuery({
+          query: ChatHistoryQuery,
+          // `before` makes it an older page for the merge (apollo/connectionMerge.ts): it goes on top.
+          variables: { withUserId: peerId, before: olderCursor, last: LARGEST_PAGE },
+          data: {
+            chatHistory: {
+              ...all,
+              pageInfo: { ...all.pageInfo, startCursor: all.edges[0]?.cursor ?? all.pageInfo.startCursor },
+            },
+          },
+        }),
+      )
       .catch((e: unknown) => setOlderError(describeError(e)))
       .finally(() => setLoadingOlder(false));
-  }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
+  }, [client, peerId, hasOlder, olderCursor, loadingOlder]);
 
   // The link names someone who does not exist (a mistyped or stale address): nothing can be sent to them.
   const unknownPeer = !data && isNotFoundError(error);
