@@ -1,6 +1,5 @@
 import { useApolloClient, useQuery } from '@apollo/client/react';
-import { NetworkStatus } from '@apollo/client';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
@@ -65,7 +64,7 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
 
-  const { data, error, loading, networkStatus, fetchMore, refetch } = useQuery(ChatHistoryQuery, {
+  const { data, error, loading, fetchMore, refetch } = useQuery(ChatHistoryQuery, {
     variables: { withUserId: peerId, last: PAGE_SIZE },
     // Show what we have at once, then refresh (read receipts, missed messages).
     fetchPolicy: 'cache-and-network',
@@ -87,9 +86,27 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   // hold with nothing missing before it: the server replays everything after
   // it (whatever arrived while the socket was down), then goes live.
   // Messages shown from the cache (the kept cache after a reload, or this session's) may end long before now: the
-  // subscription waits for the server's newest page while it is on its way, so it resumes after that page rather
-  // than replaying, one message at a time, everything since the cache was written.
-  const live = !!data && networkStatus !== NetworkStatus.loading;
+  // subscription waits for the server's newest page, so it resumes after that page rather than replaying, one
+  // message at a time, everything since the cache was written. (useQuery's networkStatus cannot say when that page
+  // is in: a cache write meanwhile — the inbox's answer — reports the cached data as ready.) Without an answer
+  // (offline) it resumes from what the cache holds.
+  const client = useApolloClient();
+  const [newestPageIn, setNewestPageIn] = useState(false);
+  useEffect(() => {
+    let current = true;
+    const settle = () => current && setNewestPageIn(true);
+    client
+      .query({
+        query: ChatHistoryQuery,
+        variables: { withUserId: peerId, last: PAGE_SIZE },
+        fetchPolicy: 'network-only',
+      })
+      .then(settle, settle);
+    return () => {
+      current = false;
+    };
+  }, [client, peerId]);
+  const live = !!data && newestPageIn;
   const after = useResumeCursor(edges, live);
   useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !live });
 
@@ -112,7 +129,6 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
   // "Jump to the beginning": one action that pages back to the first message. The pages are fetched past the cache
   // and written into it at the end as one older page: one merge and one render for the whole history, not one per
   // page (each of which grows with what is held, and would keep the tab too busy to answer its socket).
-  const client = useApolloClient();
   const loadAll = useCallback(() => {
     if (!hasOlder || !olderCursor || loadingOlder) return;
     setLoadingOlder(true);
