@@ -409,7 +409,7 @@ describe('the inbox in a real browser: Alice on a desktop, Bob on a desktop and 
     await bobDesk.mouse.move(0, 0);
     await shot(bobDesk, 'inbox-desktop-bob'); // docs/screenshot-inbox.png
     await bobPhone.mouse.move(0, 0);
-    await shot(bobPhone, 'inbox-phone-bob');
+    await shot(bobPhone, 'inbox-phone-bob'); // docs/screenshot-phone.png
     // The same in the dark theme (it follows prefers-color-scheme): docs/screenshot-inbox-dark.png and -phone-dark.
     for (const page of [bobDesk, bobPhone]) await page.emulateMedia({ colorScheme: 'dark' });
     await shot(bobDesk, 'inbox-desktop-bob-dark');
