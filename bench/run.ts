@@ -999,31 +999,37 @@ function computeRatios() {
     const x = ratio(a, b);
     return x === null ? null : round(x, 3);
   };
+  /** One table's parley row against its thin and raw rows (`get` finds a target's row). */
+  const againstBaselines = (get: (target: string) => any) => {
+    const p = get('parley'),
+      th = get('thin'),
+      raw = get('raw');
+    return {
+      parleyOverThin: {
+        p50: r(p?.latencyMs.p50, th?.latencyMs.p50),
+        p99: r(p?.latencyMs.p99, th?.latencyMs.p99),
+        throughput: r(p?.perSecond, th?.perSecond),
+        cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp),
+      },
+      parleyOverRaw: {
+        p50: r(p?.latencyMs.p50, raw?.latencyMs.p50),
+        p99: r(p?.latencyMs.p99, raw?.latencyMs.p99),
+        throughput: r(p?.perSecond, raw?.perSecond),
+      },
+    };
+  };
   const out: Record<string, any> = {};
   if (results.sends) {
     const rows = results.sends as any[];
     out.sends = Object.fromEntries(
       P.sendConcurrency.map((c) => {
         const get = (t: string) => rows.find((x) => x.concurrency === c && x.target === t);
-        const p = get('parley'),
-          th = get('thin'),
-          raw = get('raw');
         return [
           c,
           {
-            parleyOverThin: {
-              p50: r(p?.latencyMs.p50, th?.latencyMs.p50),
-              p99: r(p?.latencyMs.p99, th?.latencyMs.p99),
-              throughput: r(p?.perSecond, th?.perSecond),
-              cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp),
-            },
-            parleyOverRaw: {
-              p50: r(p?.latencyMs.p50, raw?.latencyMs.p50),
-              p99: r(p?.latencyMs.p99, raw?.latencyMs.p99),
-              throughput: r(p?.perSecond, raw?.perSecond),
-            },
+            ...againstBaselines(get),
             // the issue's target: ≥ 0.5
-            parleyOverPgbench: { throughput: r(p?.perSecond, get('pgbench')?.perSecond) },
+            parleyOverPgbench: { throughput: r(get('parley')?.perSecond, get('pgbench')?.perSecond) },
           },
         ];
       }),
@@ -1039,25 +1045,7 @@ function computeRatios() {
     out.history = Object.fromEntries(
       ['newest', 'deep'].map((page) => {
         const get = (t: string) => rows.find((x) => x.page === page && x.target === t);
-        const p = get('parley'),
-          th = get('thin'),
-          raw = get('raw');
-        return [
-          page,
-          {
-            parleyOverThin: {
-              p50: r(p?.latencyMs.p50, th?.latencyMs.p50),
-              p99: r(p?.latencyMs.p99, th?.latencyMs.p99),
-              throughput: r(p?.perSecond, th?.perSecond),
-              cpuPerOp: r(p?.serverCpuMsPerOp, th?.serverCpuMsPerOp),
-            },
-            parleyOverRaw: {
-              p50: r(p?.latencyMs.p50, raw?.latencyMs.p50),
-              p99: r(p?.latencyMs.p99, raw?.latencyMs.p99),
-              throughput: r(p?.perSecond, raw?.perSecond),
-            },
-          },
-        ];
+        return [page, againstBaselines(get)];
       }),
     );
   }
