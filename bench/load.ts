@@ -90,14 +90,22 @@ async function closedLoop(
 }
 
 // ── commands ────────────────────────────────────────────────────────────────────────────────────────────────────
-type SendsArgs = { target: Target; senders: Sender[]; concurrency: number; durationMs?: number; count?: number };
+type SendsArgs = {
+  target: Target;
+  senders: Sender[];
+  concurrency: number;
+  durationMs?: number;
+  count?: number;
+  /** Each send takes the next of `senders` (many recipients) instead of one per worker. */
+  rotate?: boolean;
+};
 
 async function sends(a: SendsArgs): Promise<RunResult> {
   const t = a.target;
   if (t.kind === 'graphql') {
     const client = http(t.url);
     return closedLoop(a.concurrency, a, async (worker, i) => {
-      const s = a.senders[worker % a.senders.length];
+      const s = a.senders[(a.rotate ? i : worker) % a.senders.length];
       const r = await client.request(SEND, { to: s.recipientId, text: `bench send ${i}`, cid: randomUUID() }, s.token);
       return firstError(r) ?? (r.data?.sendMessage?.id ? undefined : 'no message id in the answer');
     });

@@ -40,6 +40,11 @@ import {
 } from './lib/ops.ts';
 import { killAllNow, type ServerProc, startParley, startThin, stopAll } from './lib/procs.ts';
 import { inboxReport, runInbox } from './scenarios/inbox.ts';
+import { runSearch, searchReport } from './scenarios/search.ts';
+import { pushReport, runPush } from './scenarios/push.ts';
+import { CHANGES_PROFILE, changesReport, lifecycleRoundTrips, runChanges } from './scenarios/changes.ts';
+
+import { attachmentsReport, runAttachments } from './scenarios/attachments.ts';
 import { type PgbenchSetup, runPgbench, setupPgbench } from './scenarios/pgbench.ts';
 import { median, round, summarize } from './lib/stats.ts';
 import { lineChart } from './lib/svg.ts';
@@ -60,12 +65,20 @@ if (flag('help')) {
   --quick            the same scenarios, smaller and shorter (a few minutes)
   --smoke            seconds: one tiny run of each scenario kind, checks only that the harness works and the
                      numbers are sane (exit 1 otherwise); writes its results to a temporary directory
-  --only a,b         only these scenarios: sends, history, inbox, catchup, delivery, roundtrips, memory, coldstart
+  --only a,b         only these scenarios: sends, history, inbox, search, push, catchup, delivery,
+                     changes, roundtrips, memory, coldstart, attachments
   --parley-dir DIR   the parley checkout to run (default: this one)
   --out DIR          where to write latest.json and latency.svg (default bench/results)
+  --capacity         instead: sockets per instance under Centrifugo's load, ramped until delivery p99 > 200 ms,
+                     then 3 instances behind HAProxy (PostgreSQL + Redis; ~10 min; with --smoke: seconds);
+                     --steps a,b,… --window S --workers N --cap N --p99 MS (bench/README.md)
 Environment: BENCH_DATABASE_URL (or TEST_DATABASE_URL), a PostgreSQL URL whose user may CREATE DATABASE
 (default postgresql://postgres@127.0.0.1:5432/postgres); PGBENCH, the pgbench binary (default /usr/bin/pgbench).`);
   process.exit(0);
+}
+if (flag('capacity')) {
+  const { runCapacity } = await import('./capacity/run.ts');
+  process.exit(await runCapacity(argv));
 }
 const mode: 'full' | 'quick' | 'smoke' = flag('smoke') ? 'smoke' : flag('quick') ? 'quick' : 'full';
 const only = option('only')
@@ -89,6 +102,11 @@ type Profile = {
   /** inbox: one user's conversations and the messages over them (readers, warm-up and duration as history's) */
   inboxConversations: number;
   inboxMessages: number;
+  /** search: one user's conversations and messages (searchers, warm-up and duration as history's; sends as sends') */
+  searchConversations: number;
+  searchMessages: number;
+  /** push: recipients with a subscription each (senders and durations as sends') */
+  pushRecipients: number;
   catchup: number;
   deliveryActive: number;
   deliveryIdle: number;
@@ -112,6 +130,9 @@ const PROFILES: Record<typeof mode, Profile> = {
     historyMs: 8_000,
     inboxConversations: 1_000,
     inboxMessages: 1_000_000,
+    searchConversations: 1_000,
+    searchMessages: 1_000_000,
+    pushRecipients: 1_000,
     catchup: 10_000,
     deliveryActive: 200,
     deliveryIdle: 1_000,
@@ -134,6 +155,9 @@ const PROFILES: Record<typeof mode, Profile> = {
     historyMs: 3_000,
     inboxConversations: 1_000,
     inboxMessages: 100_000,
+    searchConversations: 1_000,
+    searchMessages: 100_000,
+    pushRecipients: 1_000,
     catchup: 10_000,
     deliveryActive: 50,
     deliveryIdle: 250,
@@ -156,6 +180,9 @@ const PROFILES: Record<typeof mode, Profile> = {
     historyCount: 10,
     inboxConversations: 30,
     inboxMessages: 3_000,
+    searchConversations: 30,
+    searchMessages: 3_000,
+    pushRecipients: 20,
     catchup: 200,
     deliveryActive: 3,
     deliveryIdle: 5,
@@ -255,6 +282,27 @@ async function startLoad(): Promise<Load> {
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────────────────
+/** argon2id alone (median of 3 after a warm-up): with parley's parameters and with the argon2 package's defaults. */
+async function argon2Costs() {
+  const { default: argon2 } = await import('argon2');
+  const { ARGON2_OPTIONS } = await import('../api/src/users/passwords.ts');
+  const time = async (options: object) => {
+    await argon2.hash('bench warm-up', options);
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await argon2.hash('bench password 1234', options);
+      runs.push(performance.now() - started);
+    }
+    return round(median(runs), 1);
+  };
+  const { memoryCost, timeCost, parallelism } = ARGON2_OPTIONS;
+  return {
+    parley: { params: `m=${memoryCost} KiB, t=${timeCost}, p=${parallelism}`, ms: await time(ARGON2_OPTIONS) },
+    defaults: { params: 'm=65536 KiB, t=3, p=4', ms: await time({ type: argon2.argon2id }) },
+  };
+}
+
 async function gql<T = any>(client: GqlHttpClient, query: string, variables: Record<string, unknown>, token?: string) {
   const r = await client.request<T>(query, variables, token);
   const err = firstError(r);
@@ -380,10 +428,28 @@ async function main() {
   cleanups.push({ name: 'http clients', fn: () => (parleyHttp.close(), thinHttp.close()) });
 
   // 2. Users: one signs up through the API (its token is the model for the others), the rest are inserted with SQL.
-  const probe = await gql<{ signUp: { token: string; user: { id: string } } }>(parleyHttp, SIGN_UP, {
-    u: `bench_probe_${randomBytes(3).toString('hex')}`,
-    p: 'bench password 1234',
-  });
+  // Sign-up's cost (issue #24): this first one after start, then a few more; and argon2id alone, in this process,
+  // with parley's parameters and with the argon2 package's defaults (what parley used before).
+  const timedSignUp = async (prefix: string) => {
+    const started = performance.now();
+    const answer = await gql<{ signUp: { token: string; user: { id: string } } }>(parleyHttp, SIGN_UP, {
+      u: `${prefix}_${randomBytes(3).toString('hex')}`,
+      p: 'bench password 1234',
+    });
+    return { answer, ms: performance.now() - started };
+  };
+  const first = await timedSignUp('bench_probe');
+  const probe = first.answer;
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) warm.push((await timedSignUp(`bench_su${i}`)).ms);
+  results.signUp = {
+    firstMs: round(first.ms, 1),
+    warmMs: round(median(warm), 1),
+    argon2: await argon2Costs(),
+  };
+  step(
+    `sign-up: first after start ${num(first.ms)} ms, then ${num(median(warm))} ms; argon2id alone ${num(results.signUp.argon2.parley.ms)} ms (${results.signUp.argon2.parley.params}), the package's defaults ${num(results.signUp.argon2.defaults.ms)} ms`,
+  );
   const db = await connect(dbUrl);
   cleanups.push({ name: 'database client', fn: () => db.end() });
   const mint = tokenMinter(probe.signUp.token, jwtSecret, db);
@@ -576,6 +642,59 @@ async function main() {
     });
   }
 
+  // ── search ── (bench/scenarios/search.ts)
+  if (runs('search')) {
+    results.search = await runSearch({
+      db,
+      url: parley.url,
+      mint,
+      load,
+      conversations: P.searchConversations,
+      messages: P.searchMessages,
+      concurrency: P.historyConcurrency === 2 ? 2 : 8,
+      warmMs: P.historyWarmMs,
+      durationMs: P.historyMs,
+      count: P.historyCount,
+      sendMs: P.sendMs,
+      sendCount: P.sendCount,
+      check,
+      step,
+    });
+  }
+
+  // ── push ── (bench/scenarios/push.ts)
+  if (runs('push')) {
+    results.push =
+      (await runPush({
+        db,
+        url: parley.url,
+        parleyPid: parley.pid,
+        mint,
+        load,
+        recipients: P.pushRecipients,
+        concurrency: P.historyConcurrency === 2 ? 2 : 8,
+        warmMs: P.sendWarmMs,
+        sendMs: P.sendMs,
+        sendCount: P.sendCount,
+        check,
+        step,
+      })) ?? undefined;
+  }
+
+  // ── attachments ── (bench/scenarios/attachments.ts: parleys of its own, embedded and S3)
+  if (runs('attachments')) {
+    results.attachments = await runAttachments({
+      db,
+      databaseUrl: dbUrl,
+      parleyDir,
+      jwtSecret,
+      mode,
+      mint,
+      check,
+      step,
+    });
+  }
+
   // ── catch-up ──
   if (runs('catchup')) {
     const [a, b] = ids.catchup;
@@ -719,6 +838,24 @@ async function main() {
     };
   }
 
+  // ── changes ── (bench/scenarios/changes.ts: edits, deletions and reactions, issue #18)
+  if (runs('changes')) {
+    results.changes = await runChanges({
+      db,
+      url: parley.url,
+      server: parley,
+      mint,
+      load,
+      ...CHANGES_PROFILE[mode],
+      concurrency: P.historyConcurrency,
+      historyWarmMs: P.historyWarmMs,
+      historyMs: P.historyMs,
+      historyCount: P.historyCount,
+      check,
+      step,
+    });
+  }
+
   // The timed scenarios are over: free the CPU for the fresh servers.
   if (!smoke) {
     await parley.stop();
@@ -727,18 +864,19 @@ async function main() {
 
   // ── round trips ──
   if (runs('roundtrips')) {
-    const rtProxy = mainProxy ?? (await newProxy());
+    // parley of its own, without the push queue: its workers poll the database on their own schedule (a heartbeat
+    // every 2 s), which no idle-rate subtraction makes whole numbers of. Push's cost is the push scenario's.
+    const rtProxy = await newProxy();
     const rtThinProxy = thinProxy ?? (await newProxy());
-    const server = smoke
-      ? parley
-      : await startParley({
-          name: 'parley-rt',
-          parleyDir,
-          databaseUrl: viaProxy(rtProxy),
-          jwtSecret,
-          tmpDir,
-          logFile: logFile('parley-rt'),
-        });
+    const server = await startParley({
+      name: 'parley-rt',
+      parleyDir,
+      databaseUrl: viaProxy(rtProxy),
+      jwtSecret,
+      tmpDir,
+      logFile: logFile('parley-rt'),
+      env: { PUSH: 'off' },
+    });
     const thinServer = smoke
       ? thin
       : await startThin({
@@ -747,7 +885,7 @@ async function main() {
           logFile: logFile('thin-rt'),
           benchDir: BENCH_DIR,
         });
-    const client = smoke ? parleyHttp : createGqlHttpClient(server.url, 2);
+    const client = createGqlHttpClient(server.url, 2);
     const thinClient = smoke ? thinHttp : createGqlHttpClient(thinServer.url, 2);
     const [a, b] = ids.rt;
     const send = (c: GqlHttpClient, from: string, to: string) =>
@@ -828,6 +966,15 @@ async function main() {
       conversations: await measure(rtProxy, idlePerSecond, inbox),
       unreadCount: await measure(rtProxy, idlePerSecond, unread),
     };
+    Object.assign(
+      ops,
+      await lifecycleRoundTrips({
+        request: (query, variables, as) => gql(client, query, variables, token(as === 'a' ? a : b)),
+        a,
+        b,
+        measure: (op, before) => measure(rtProxy, idlePerSecond, op, before),
+      }),
+    );
     const early: number[] = [];
     const late: number[] = [];
     for (let i = 0; i < P.rtReps; i++) {
@@ -866,17 +1013,28 @@ async function main() {
       JSON.stringify({ conversations: ops.conversations, unreadCount: ops.unreadCount }),
     );
     check(
+      'round trips: editMessage, deleteMessage and addReaction one each; a page of reacted replies as many as a plain page (issue #18)',
+      [ops.editMessage, ops.deleteMessage, ops.addReaction].every((o) => Math.round(o.mean) === 1) &&
+        Math.round(ops.historyPageReactionsReplies.mean) === Math.round(ops.historyPage.mean),
+      JSON.stringify({
+        edit: ops.editMessage,
+        delete: ops.deleteMessage,
+        react: ops.addReaction,
+        page: ops.historyPageReactionsReplies,
+      }),
+    );
+    check(
       'round trips: the thin server does one per operation (the proxy counts right)',
       Math.round(thinOps.send.mean) === 1 && Math.round(thinOps.historyPage.mean) === 1,
       JSON.stringify(thinOps),
     );
     step(
-      `round trips: send ${ops.send.mean}, history ${ops.historyPage.mean}, markRead ${ops.markRead.mean}, conversations ${ops.conversations.mean}, unreadCount ${ops.unreadCount.mean}, subscribe ${ops.subscriptionStart.mean} (+resync ${ops.subscriptionStartWithResync.mean}); idle ${num(idlePerSecond)}/s`,
+      `round trips: send ${ops.send.mean}, history ${ops.historyPage.mean}, markRead ${ops.markRead.mean}, conversations ${ops.conversations.mean}, unreadCount ${ops.unreadCount.mean}, edit ${ops.editMessage.mean}, delete ${ops.deleteMessage.mean}, react ${ops.addReaction.mean}, reacted replies page ${ops.historyPageReactionsReplies.mean}, subscribe ${ops.subscriptionStart.mean} (+resync ${ops.subscriptionStartWithResync.mean}); idle ${num(idlePerSecond)}/s`,
     );
+    client.close();
+    await server.stop();
     if (!smoke) {
-      client.close();
       thinClient.close();
-      await server.stop();
       await thinServer.stop();
     }
   }
@@ -1035,6 +1193,22 @@ function computeRatios() {
       }),
     );
   }
+  if (results.push) {
+    out.push = {
+      sendsOnOverOff: results.push.ratio,
+      pushLatencyMs: results.push.pushLatencyMs,
+    };
+  }
+  if (results.search) {
+    out.search = {
+      p95Ms: Object.fromEntries((results.search.ops as any[]).map((o) => [o.op, o.latencyMs.p95])),
+      sendsWithIndexOverWithout: results.search.sends.ratio,
+      indexBytes: results.search.indexBytes,
+      wordIndexBytes: results.search.wordIndexBytes,
+      trigramIndexBytes: results.search.trigramIndexBytes,
+      timeIndexBytes: results.search.timeIndexBytes,
+    };
+  }
   if (results.inbox) {
     out.inbox = Object.fromEntries(
       (results.inbox.ops as any[]).filter((o) => o.overHistory).map((o) => [o.op, o.overHistory]),
@@ -1149,6 +1323,10 @@ function report(): string {
     );
   }
   if (results.inbox) out.push(inboxReport(results.inbox, mode !== 'smoke'));
+  if (results.search) out.push(searchReport(results.search, mode !== 'smoke'));
+  if (results.push) out.push(pushReport(results.push, mode !== 'smoke'));
+  if (results.changes) out.push(changesReport(results.changes, mode !== 'smoke'));
+  if (results.attachments) out.push(attachmentsReport(results.attachments, mode !== 'smoke'));
   if (results.catchup) {
     const c = results.catchup;
     out.push(`\nCATCH-UP (${c.messages.toLocaleString('en')} stored messages after a cursor)`);
@@ -1234,9 +1412,31 @@ function report(): string {
           row('markRead', r.parley.markRead),
           row('conversations(first: 20)', r.parley.conversations),
           row('unreadCount', r.parley.unreadCount),
+          row('editMessage', r.parley.editMessage),
+          row('deleteMessage', r.parley.deleteMessage),
+          row('addReaction', r.parley.addReaction),
+          row('chatHistory page, 50 replies with 2 reactions each', r.parley.historyPageReactionsReplies),
           row('messageAdded start (first 300 ms)', r.parley.subscriptionStart),
           row('messageAdded start (1.5 s, incl. re-check)', r.parley.subscriptionStartWithResync),
           ['idle, per second', num(r.idlePerSecond), num(r.thin.idlePerSecond)],
+        ],
+      ),
+    );
+  }
+  if (results.signUp) {
+    const su = results.signUp;
+    out.push('\nSIGN-UP (request → answer; argon2id alone measured in the bench process)');
+    out.push(
+      table(
+        ['what', 'ms'],
+        [
+          ['first sign-up after start (first hash, first writes)', num(su.firstMs)],
+          ['sign-up, median of the next 3', num(su.warmMs)],
+          [`argon2id, parley's parameters (${su.argon2.parley.params}; OWASP's minimum)`, num(su.argon2.parley.ms)],
+          [
+            `argon2id, the argon2 package's defaults (${su.argon2.defaults.params}; before)`,
+            num(su.argon2.defaults.ms),
+          ],
         ],
       ),
     );

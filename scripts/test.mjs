@@ -31,6 +31,7 @@ const needs = [
   ['PostgreSQL outage: SERVICE_UNAVAILABLE and recovery', ['TEST_DATABASE_URL']],
   ['restart on PostgreSQL; migrations under concurrent instances; query plans', ['TEST_DATABASE_URL']],
   ['bench smoke (npm run bench -- --smoke)', ['TEST_DATABASE_URL']],
+  ['web end-to-end: Web Push (push.e2e.ts; push needs PostgreSQL)', ['TEST_DATABASE_URL']],
 ];
 const notRun = needs.filter(([, vars]) => vars.some((v) => !process.env[v]));
 

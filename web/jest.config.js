@@ -5,6 +5,8 @@ export default {
   testEnvironment: 'jsdom',
   roots: ['<rootDir>/src'],
   testMatch: ['**/*.test.ts?(x)'],
+  // Jest's 5 s default is too tight on a shared 2-core CI machine (a render-heavy test took longer under load).
+  testTimeout: 20_000,
   setupFilesAfterEnv: ['<rootDir>/src/test/setupTests.ts'],
   moduleNameMapper: { '\\.css$': '<rootDir>/src/test/styleMock.cjs' },
   transform: {

@@ -40,6 +40,8 @@ export default defineConfig({
         clientsClaim: true,
         cleanupOutdatedCaches: true,
         sourcemap: false, // the API does not serve source maps
+        // Web Push (issue #21): the push and notificationclick handlers, a classic script from public/.
+        importScripts: ['sw-push.js'],
       },
     }),
     // A .gz and a .br next to every text file in dist (best levels), served as they are by the API
@@ -51,6 +53,7 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: apiTarget, ws: true, changeOrigin: true },
       '/health': { target: apiTarget, changeOrigin: true },
+      '/export': { target: apiTarget, changeOrigin: true },
     },
   },
   // Source maps are written for our own debugging but not referenced from the bundle, and the API does not serve

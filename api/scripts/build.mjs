@@ -10,10 +10,20 @@
 //                                       the API tests' global setup)
 // The build is written beside dist/ and swapped in, so a server starting from dist/ meanwhile (a test run next
 // to this one) never sees half of it.
-import { existsSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { generate as generateGraphiqlTabs, MODULE_PATH as GRAPHIQL_TABS } from './graphiql-tabs.mjs';
 
 const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(apiDir, '..');
@@ -38,8 +48,10 @@ function newest(path) {
 // What dist/ is made from. (prisma/migrations is not: the server reads it at run time.)
 const inputs = [
   join(apiDir, 'src'),
+  join(repoRoot, 'shared'), // rules shared with the web client
   join(apiDir, 'tsconfig.json'),
   join(apiDir, 'scripts', 'build.mjs'),
+  join(apiDir, 'scripts', 'graphiql-tabs.mjs'),
   join(apiDir, 'package.json'),
   join(repoRoot, 'prisma', 'schema.prisma'),
 ];
@@ -55,6 +67,12 @@ if (process.argv.includes('--if-stale')) {
       : '[api build] dist/ is missing: building…',
   );
 }
+
+// GraphiQL's tabs: their documents → the module the bundle imports (rewritten only when they changed, and before
+// `started`, so writing it does not make the build it is part of stale).
+const tabsModule = generateGraphiqlTabs();
+if (!existsSync(GRAPHIQL_TABS) || readFileSync(GRAPHIQL_TABS, 'utf8') !== tabsModule)
+  writeFileSync(GRAPHIQL_TABS, tabsModule);
 
 const started = new Date();
 // Same depth as dist/, so paths computed from import.meta.url (src/paths.ts) hold in the build too (every chunk is

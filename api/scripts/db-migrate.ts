@@ -3,7 +3,7 @@
 // with an in-memory shadow database, never a real one. Prints the SQL; writes nothing when there is no change.
 import { mkdir, readdir, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
-import { diffToSchema } from '../src/db/schema-engine.ts';
+import { diffToSchema } from './schema-engine.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/paths.ts';
 
 const name = (process.argv[2] ?? '').trim();

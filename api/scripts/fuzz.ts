@@ -25,6 +25,7 @@ import {
   crashedOf,
   cursorProperty,
   httpProperty,
+  illFormedUnicodeProperty,
   loggedErrors,
   malformedHttpProperty,
   rateLimitProperty,
@@ -105,6 +106,7 @@ try {
   const properties: [FuzzProperty<any>, ServerProcess][] = [
     [httpProperty(target, 'POST', runsFor(FUZZ_TEST_RUNS.post)), server],
     [cursorProperty(target, runsFor(FUZZ_TEST_RUNS.cursors)), server],
+    [illFormedUnicodeProperty(target, runsFor(FUZZ_TEST_RUNS.illFormed)), server],
     [httpProperty(target, 'GET', runsFor(FUZZ_TEST_RUNS.get)), server],
     [malformedHttpProperty(target, runsFor(FUZZ_TEST_RUNS.malformed)), server],
     [tokenProperty(target, runsFor(FUZZ_TEST_RUNS.tokens)), server],

@@ -1,18 +1,28 @@
 // Assembles a running parley: configuration → database (migrated) → services → HTTP/WebSocket server.
 import { createHash } from 'node:crypto';
+import { createEmbeddedStore } from './attachments/embedded-store.ts';
+import { createS3Store, s3Origins } from './attachments/s3-store.ts';
+import { startSweeper } from './attachments/sweep.ts';
+import { startRetention } from './chat/retention.ts';
+import { createUploads } from './attachments/uploads.ts';
 import { createTokenService, loadJwtSecret } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { createViewerCache } from './auth/viewers.ts';
 import { createSessions, type AuthChannels } from './auth/sessions.ts';
+import { createBlockCache, type BlockChannels } from './users/blocks.ts';
 import type { ChatChannels } from './chat/events.ts';
 import { createMessageFeed } from './chat/live.ts';
+import { createChangeFeed } from './chat/changeFeed.ts';
 import { createTyping } from './chat/typing.ts';
 import { openDatabase, type Database } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import { createEventBus } from './pubsub.ts';
 import { createThrottle, NO_THROTTLE } from './throttle.ts';
 import { loadTrustedDocuments } from './http/trusted-documents.ts';
+import { createUploadRoutes } from './http/uploads.ts';
 import { createParleyServer } from './server.ts';
+import { listenMetrics } from './http/metrics.ts';
+import { startPush } from './push/start.ts';
 
 export type App = { url: string; close(): Promise<void> };
 
@@ -52,38 +62,75 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
   try {
     const db = await (opts.database ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
     opened.add(() => db.close());
-    const bus = await createEventBus<ChatChannels & AuthChannels>(config.redisUrl, log);
+    const bus = await createEventBus<ChatChannels & AuthChannels & BlockChannels>(config.redisUrl, log);
     opened.add(() => bus.close());
     const feed = createMessageFeed({ sql: db.sql, listen: bus.listen, log });
     opened.add(() => feed.close());
+    const changeFeed = createChangeFeed({ sql: db.sql, listen: bus.listen, log });
+    opened.add(() => changeFeed.close());
     if (!config.jwtSecret && config.databaseUrl) {
       log.warn(
         'JWT_SECRET is not set: using a secret stored in DATA_DIR; set JWT_SECRET when running several instances',
       );
     }
-    const tokens = createTokenService(await loadJwtSecret(config.jwtSecret, config.dataDir), config.jwtTtl);
+    const jwtSecret = await loadJwtSecret(config.jwtSecret, config.dataDir);
+    const tokens = createTokenService(jwtSecret, config.jwtTtl);
+    // Attachments: an S3 bucket, or the embedded store in DATA_DIR/uploads (signed with a key from the JWT secret).
+    const attachments = config.attachments;
+    const s3 = attachments.s3 ? createS3Store(attachments.s3) : null;
+    if (s3) opened.add(() => s3.close());
+    const embedded = s3 ? null : await createEmbeddedStore(config.dataDir, jwtSecret);
+    const store = s3 ?? embedded!;
+    const uploads = createUploads({ sql: db.sql, store, config: attachments, log });
+    opened.add(() => uploads.close());
+    const sweeper = startSweeper(
+      { sql: db.sql, store, log },
+      { orphanTtlMs: attachments.orphanTtlMs, intervalMs: attachments.sweepIntervalMs },
+    );
+    opened.add(() => sweeper.stop());
+    const push = await startPush({ config, sql: db.sql, kind: db.kind, log });
+    opened.add(() => push.close());
+    if (config.retention.days !== null) {
+      const retention = startRetention(
+        { sql: db.sql, store, log },
+        { days: config.retention.days, intervalMs: config.retention.intervalMs },
+      );
+      opened.add(() => retention.stop());
+    }
     const viewers = createViewerCache(db.sql);
     const sessions = createSessions({ sql: db.sql, tokens, pubsub: bus.pubsub, log });
     opened.add(() => sessions.close());
+    const blocks = createBlockCache({ sql: db.sql, pubsub: bus.pubsub, log });
+    opened.add(() => blocks.close());
     const parley = createParleyServer({
       services: {
         prisma: db.prisma,
         sql: db.sql,
         pubsub: bus.pubsub,
         feed,
-        typing: createTyping({ pubsub: bus.pubsub, users: viewers }),
+        changeFeed,
+        editWindowSeconds: config.editWindowSeconds,
+        typing: createTyping({ pubsub: bus.pubsub, users: viewers, blocks }),
         tokens,
         viewers,
         sessions,
+        blocks,
         throttle: config.limits ? createThrottle(config.limits, bus.redis, deploymentName(config)) : NO_THROTTLE,
+        uploads,
+        push,
         log,
       },
+      uploadRoutes: embedded
+        ? createUploadRoutes({ store: embedded, uploads, maxUploadBytes: attachments.maxUploadBytes, log })
+        : undefined,
       trustProxy: config.trustProxy,
       limits: config.http,
       corsOrigins: config.corsOrigins,
       introspection: config.introspection,
       trustedDocuments: loadTrustedDocuments(config.trustedDocuments.mode, config.trustedDocuments.manifests),
       outage: db.outage,
+      metricsToken: config.metrics.token,
+      storageOrigins: attachments.s3 ? s3Origins(attachments.s3) : [],
       webDist: config.webDist,
       readiness: {
         database: db.ping,
@@ -93,6 +140,10 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
     });
     const running = await parley.listen(config.port, config.host);
     opened.add(() => running.close());
+    if (config.metrics.port !== undefined) {
+      const metricsServer = await listenMetrics(config.metrics.port, config.host);
+      opened.add(() => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
+    }
     log.info(
       { url: running.url, database: db.kind, events: bus.kind },
       `parley listening on ${running.url} (GraphiQL at ${running.url}/graphql)`,

@@ -1,17 +1,21 @@
 // The per-operation context: who is asking (from the HTTP Authorization header, or graphql-ws connectionParams)
 // and the services resolvers use.
+import type { Uploads } from './attachments/uploads.ts';
 import type { TokenService } from './auth/tokens.ts';
 import { bearerToken } from './auth/tokens.ts';
 import type { Sessions } from './auth/sessions.ts';
 import type { ViewerCache } from './auth/viewers.ts';
+import type { BlockCache } from './users/blocks.ts';
 import type { ChatPubSub } from './chat/events.ts';
 import type { MessageFeed } from './chat/live.ts';
+import type { ChangeFeed } from './chat/changeFeed.ts';
 import type { Typing } from './chat/typing.ts';
 import type { PublicUser } from './users/types.ts';
 import type { PrismaClient, Sql } from './db/index.ts';
 import type { Logger } from './logger.ts';
 import type { Throttle } from './throttle.ts';
-import { isDatabaseUnavailable, serviceUnavailable, unauthenticated } from './errors.ts';
+import type { PushService } from './push/service.ts';
+import { isDatabaseUnavailable, serviceUnavailable } from './errors.ts';
 
 export type Viewer = PublicUser;
 
@@ -20,11 +24,20 @@ export type Services = {
   sql: Sql;
   pubsub: ChatPubSub;
   feed: MessageFeed;
+  /** messageUpdated's feed (edits, deletions, reactions). */
+  changeFeed: ChangeFeed;
+  /** How long after sending a message can be edited, in seconds (0: no limit). */
+  editWindowSeconds: number;
   typing: Typing;
   tokens: TokenService;
   viewers: ViewerCache;
   sessions: Sessions;
+  /** Each user's blocks, both ways (users/blocks.ts). */
+  blocks: BlockCache;
   throttle: Throttle;
+  uploads: Uploads;
+  /** Web Push: the VAPID key and a session's subscriptions. */
+  push: PushService;
   log: Logger;
 };
 
@@ -42,6 +55,8 @@ export type Context = Services &
   Authentication & {
     /** The client's address (the socket's, or X-Forwarded-For's first with TRUST_PROXY): what throttling counts. */
     clientIp: string;
+    /** The client's User-Agent (the upgrade request's over graphql-ws); null when none was sent. */
+    userAgent: string | null;
   };
 
 /** Resolves `Authorization` (header or connectionParams value) into the signed-in user. */
@@ -132,10 +147,4 @@ export function clientIpOf(
 ) {
   const forwarded = trustProxy ? forwardedFor?.split(',')[0]?.trim() : undefined;
   return forwarded || socketAddress || 'unknown';
-}
-
-/** The signed-in user, or an UNAUTHENTICATED error. */
-export function requireViewer(ctx: Context): Viewer {
-  if (!ctx.viewer) throw unauthenticated(ctx.authError ?? undefined);
-  return ctx.viewer;
 }

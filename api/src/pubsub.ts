@@ -4,6 +4,7 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
+import { deliveryLag, eventBusReconnects } from './metrics/registry.ts';
 
 type Channels = { [channel: string]: [unknown] | [string, unknown] };
 
@@ -59,14 +60,23 @@ export async function createEventBus<C extends Channels>(
   ]);
   const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000) };
   const publishClient = new Redis(redisUrl, options);
-  const subscribeClient = new Redis(redisUrl, options);
+  // No ready check on the subscriber: its INFO, sent after a SUBSCRIBE queued while connecting, is refused ("Connection
+  // in subscriber mode") and that SUBSCRIBE was lost — channels subscribed at start-up ('session:ended') then never
+  // heard another instance.
+  const subscribeClient = new Redis(redisUrl, { ...options, enableReadyCheck: false });
   for (const [name, client] of [
     ['publish', publishClient],
     ['subscribe', subscribeClient],
   ] as const) {
     client.on('error', (err) => log.warn({ err: err.message, client: name }, 'redis error'));
-    client.on('ready', () => log.info({ client: name }, 'redis connected'));
+    let readyBefore = false;
+    client.on('ready', () => {
+      log.info({ client: name }, 'redis connected');
+      if (readyBefore) eventBusReconnects.inc({ client: name });
+      readyBefore = true;
+    });
   }
+  subscribeClient.on('message', observeDeliveryLag);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient, serializer: eventSerializer });
   return {
     pubsub: createPubSub<C>({ eventTarget }),
@@ -79,6 +89,16 @@ export async function createEventBus<C extends Channels>(
       subscribeClient.disconnect();
     },
   };
+}
+
+const CREATED_AT = /"createdAt":"([^"]+)"/;
+
+/** Stored → received here, for each message event that reaches this instance from Redis (createdAt is the
+ * database's clock: on one host, or hosts in NTP sync, the difference is the lag). */
+function observeDeliveryLag(channel: string, text: string) {
+  if (!channel.startsWith('user:messageAdded:')) return;
+  const createdAt = CREATED_AT.exec(text)?.[1];
+  if (createdAt) deliveryLag.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
 }
 
 /** `listen` over the event target a PubSub publishes to (its topics are `<channel>:<id>`, payloads in `detail`). */

@@ -8,7 +8,10 @@ import type { OutageReporter } from './db/outage.ts';
 import { drainHttpServer } from './http/drain.ts';
 import { serveGraphqlWs } from './http/graphql-ws.ts';
 import type { ReadinessProbe } from './http/health.ts';
+import { createExportRoute } from './http/export.ts';
 import { createRoutes } from './http/routes.ts';
+import { appCsp } from './http/security-headers.ts';
+import type { UploadRoutes } from './http/uploads.ts';
 import { createParleyYoga, type ApiExposure } from './http/yoga.ts';
 
 export type ServerOptions = {
@@ -20,6 +23,12 @@ export type ServerOptions = {
   outage: OutageReporter;
   webDist: string;
   readiness: Omit<ReadinessProbe, 'shuttingDown'>;
+  /** The embedded attachment store's routes (none with S3). */
+  uploadRoutes?: UploadRoutes;
+  /** METRICS_TOKEN: the bearer token /metrics answers on this port (unset: /metrics is off here). */
+  metricsToken?: string;
+  /** Where the web app uploads attachments to and shows them from besides this origin (the S3 bucket's). */
+  storageOrigins?: readonly string[];
 } & ApiExposure;
 
 export type RunningServer = {
@@ -43,6 +52,10 @@ export function createParleyServer(opts: ServerOptions) {
     readiness: { ...opts.readiness, shuttingDown: () => shuttingDown },
     webDist: opts.webDist,
     maxBodyBytes: opts.limits.maxBodyBytes,
+    uploads: opts.uploadRoutes,
+    exportData: createExportRoute(opts.services),
+    metricsToken: opts.metricsToken,
+    appCsp: appCsp(opts.storageOrigins),
   });
   const server = createServer(
     {

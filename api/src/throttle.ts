@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { createRequire } from 'node:module';
 import type * as Flexible from 'rate-limiter-flexible';
 import type { IRateLimiterOptions } from 'rate-limiter-flexible';
+import type { ThrottleLimits } from './config.ts';
 import { rateLimited } from './errors.ts';
 
 // The limiter classes one by one: the package's index loads every store it supports (Mongo, MySQL, …), a sixth of
@@ -16,39 +17,18 @@ const RateLimiterRedis = load('rate-limiter-flexible/lib/RateLimiterRedis.js') a
 const RateLimiterRes = load('rate-limiter-flexible/lib/RateLimiterRes.js') as typeof Flexible.RateLimiterRes;
 type RateLimiterMemory = Flexible.RateLimiterMemory;
 type RateLimiterRedis = Flexible.RateLimiterRedis;
-type RateLimiterRes = Flexible.RateLimiterRes;
 
-export type ThrottleLimits = {
-  /** Failed log-ins per username, and per client IP, in 15 minutes. */
-  logInFailuresPerUsername: number;
-  logInFailuresPerIp: number;
-  /** Sign-ups per client IP per hour. */
-  signUpsPerIp: number;
-  /** Sends per user: a steady rate per second, and a burst allowance over 10 s. */
-  sendsPerSecond: number;
-  sendBurst: number;
-  /** Cheap mutations (markRead, setTyping) per user per second. */
-  cheapPerSecond: number;
-};
+// The limits and their defaults are configuration (config.ts, the bottom layer).
+export type { ThrottleLimits };
 
-export const DEFAULT_LIMITS: ThrottleLimits = {
-  logInFailuresPerUsername: 5,
-  logInFailuresPerIp: 50,
-  signUpsPerIp: 10,
-  sendsPerSecond: 5,
-  sendBurst: 30,
-  cheapPerSecond: 10,
-};
-
-type Limiter = { consume(key: string): Promise<unknown>; get?(key: string): Promise<RateLimiterRes | null> };
+type Limiter = { consume(key: string): Promise<unknown> };
 
 export type Throttle = {
-  /** Refuses a log-in attempt while the username or the IP has used up its failures. */
+  /** Counts a log-in attempt against the username and the IP before its password is checked, and refuses it when
+   * either has none left: attempts sent together are limited as attempts sent one after another are. */
   beforeLogIn(username: string, ip: string): Promise<void>;
-  /** Counts a failed log-in against the username and the IP. */
-  logInFailed(username: string, ip: string): Promise<void>;
-  /** A successful log-in forgives the username's failures. */
-  logInSucceeded(username: string): Promise<void>;
+  /** A successful log-in is refunded: it forgives the username's failures and gives the IP its attempt back. */
+  logInSucceeded(username: string, ip: string): Promise<void>;
   signUp(ip: string): Promise<void>;
   send(userId: string): Promise<void>;
   cheap(userId: string): Promise<void>;
@@ -57,7 +37,6 @@ export type Throttle = {
 /** Limits off: every call passes (tests that measure something else, benchmarks). */
 export const NO_THROTTLE: Throttle = {
   beforeLogIn: async () => {},
-  logInFailed: async () => {},
   logInSucceeded: async () => {},
   signUp: async () => {},
   send: async () => {},
@@ -97,21 +76,22 @@ export function createThrottle(limits: ThrottleLimits, redis?: Redis, namespace 
       throw res;
     }
   };
-  /** Refuses when the key has no points left, without consuming. */
-  const check = async (l: RateLimiterMemory | RateLimiterRedis, key: string, points: number) => {
-    const res = await l.get(key);
-    if (res && res.consumedPoints >= points) throw rateLimited(res.msBeforeNext);
-  };
 
   return {
+    // Consume first, check the password after, refund a success (rate-limiter-flexible's login-protection
+    // pattern): reading the count first and adding a failure later let every guess sent at once through. The
+    // increment is atomic (a Lua script in Redis), so exactly `points` attempts pass however many arrive together.
     beforeLogIn: async (username, ip) => {
-      await check(loginByName, username, limits.logInFailuresPerUsername);
-      await check(loginByIp, ip, limits.logInFailuresPerIp);
+      const [byName, byIp] = await Promise.allSettled([take(loginByName, username), take(loginByIp, ip)]);
+      if (byName.status === 'fulfilled' && byIp.status === 'fulfilled') return;
+      // Refused without a password check: it must not count against the limit that let it through.
+      if (byName.status === 'fulfilled') await loginByName.reward(username, 1);
+      if (byIp.status === 'fulfilled') await loginByIp.reward(ip, 1);
+      throw (byName.status === 'rejected' ? byName : (byIp as PromiseRejectedResult)).reason;
     },
-    logInFailed: async (username, ip) => {
-      await Promise.all([loginByName.penalty(username, 1), loginByIp.penalty(ip, 1)]);
+    logInSucceeded: async (username, ip) => {
+      await Promise.all([loginByName.delete(username), loginByIp.reward(ip, 1)]);
     },
-    logInSucceeded: async (username) => void (await loginByName.delete(username)),
     signUp: (ip) => take(signUps, ip),
     send: (userId) => take(sends, userId),
     cheap: (userId) => take(cheap, userId),

@@ -2,8 +2,11 @@
 import { SignJWT } from 'jose';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { gql, ok, startServer, type TestServer } from './support/server.ts';
+import { hashPassword } from '../src/users/passwords.ts';
+import { displayNameProblem, passwordProblem, usernameProblem } from '../../shared/accountRules.ts';
+import { type TestDatabase } from './support/databases.ts';
+import { gql, ok, type TestServer } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 const SIGN_UP = `mutation($u: String!, $p: String!, $d: String) { signUp(username: $u, password: $p, displayName: $d) { token user { id username displayName } } }`;
 const LOG_IN = `mutation($u: String!, $p: String!) { logIn(username: $u, password: $p) { token user { id username } } }`;
@@ -11,13 +14,8 @@ const ME = `{ me { id username displayName } }`;
 
 let db: TestDatabase;
 let server: TestServer;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
+useTestServer(async (suite) => {
+  ({ server, db } = suite);
 });
 
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
@@ -55,6 +53,34 @@ test('invalid sign-ups are BAD_USER_INPUT and name the argument', async () => {
       expect.objectContaining({ argument }),
     ]);
   }
+});
+
+test('sign-up refusals say what the web form says (one set of rules: shared/accountRules.ts)', async () => {
+  const cases: [Record<string, string>, string | null][] = [
+    [{ u: 'ab', p: 'long enough' }, usernameProblem('ab')],
+    [{ u: 'okname', p: 'x'.repeat(257) }, passwordProblem('x'.repeat(257))],
+    [{ u: 'okname', p: 'seven77' }, passwordProblem('seven77')],
+    [{ u: 'okname', p: 'long enough', d: 'evil\u202Ename' }, displayNameProblem('evil\u202Ename')],
+  ];
+  for (const [vars, problem] of cases) {
+    expect(problem).not.toBeNull();
+    expect((await gql(server, SIGN_UP, vars)).errors?.[0]?.message).toBe(problem);
+  }
+  expect(usernameProblem('  Zoe.Q ')).toBeNull(); // what the server accepts, the form does too
+});
+
+test("passwords are hashed with argon2id at OWASP's minimum or above (19 MiB, 2 iterations)", async () => {
+  const hash = await hashPassword('long enough');
+  expect(hash).toMatch(/^\$argon2id\$/);
+  const params = Object.fromEntries(
+    hash
+      .split('$')[3]!
+      .split(',')
+      .map((kv) => kv.split('=')),
+  );
+  expect(Number(params.m)).toBeGreaterThanOrEqual(19 * 1024);
+  const iterations = params.t;
+  expect(Number(iterations)).toBeGreaterThanOrEqual(2);
 });
 
 test('a wrong password and an unknown user get the same UNAUTHENTICATED answer', async () => {

@@ -1,9 +1,20 @@
 // Several instances on one PostgreSQL and one Redis, as separate processes: fan-out across instances, and a
 // crash (kill -9) in the middle of 2,000 sends with retries loses and duplicates nothing.
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, withAdmin, type TestDatabase } from './support/databases.ts';
+import { withAdmin, type TestDatabase } from './support/databases.ts';
+import { useTestDatabase } from './support/suite.ts';
 import { describeWith } from './support/requirements.ts';
-import { collect, connected, gql, ok, signUp, spawnServer, wsClient, type ServerProcess } from './support/server.ts';
+import {
+  collect,
+  connected,
+  gql,
+  ok,
+  signUp,
+  spawnServer,
+  untilReady,
+  wsClient,
+  type ServerProcess,
+} from './support/server.ts';
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) { sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id content } }`;
 const ADDED = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content } }`;
@@ -12,19 +23,18 @@ const PAGE = `query($with: ID!, $first: Int, $after: String, $last: Int) { chatH
 describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'several instances (PostgreSQL + Redis)', () => {
   let db: TestDatabase;
   const env = () => ({ REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'cluster-test-secret-of-at-least-32-chars' });
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await db?.drop();
+  useTestDatabase((suite) => {
+    db = suite;
   });
 
   test('a subscriber on instance A receives what was sent through instance B, and the other way round', async () => {
     const [a, b] = [await spawnServer(db, env()), await spawnServer(db, env())];
     try {
-      expect((await fetch(`${a.url}/ready`)).status).toBe(200);
-      const ready = await (await fetch(`${b.url}/ready`)).json();
-      expect(ready.checks).toEqual({ database: 'ok', redis: 'ok' });
+      // Each instance listens first and reports ready once its database and both Redis connections are up.
+      for (const server of [a, b]) {
+        const ready = await untilReady(server);
+        expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', redis: 'ok' } } });
+      }
       const [alice, bob] = [await signUp(a, 'alice'), await signUp(b, 'bob')];
       const onA = wsClient(a, bob.token);
       const onB = wsClient(b, alice.token);

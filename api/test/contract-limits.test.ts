@@ -3,7 +3,7 @@
 // runs on a real server; one step beyond a documented range is BAD_USER_INPUT naming the argument; what is over the
 // query limits (aliased pages, depth, tokens, directives, introspection depth) is QUERY_TOO_COMPLEX with HTTP 400;
 // and every error before execution has the code that says what was wrong, over HTTP and graphql-ws alike.
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -25,33 +25,45 @@ import {
 } from 'graphql';
 import { operationCost, QUERY_LIMITS } from '../src/http/query-limits.ts';
 import { ROOT_DIR } from '../src/paths.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import {
   collect,
   connected,
   ok,
   signUp,
-  startServer,
   wsClient,
   type GqlResult,
   type TestServer,
   type TestUser,
 } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 type Err = { message: string; extensions?: Record<string, unknown> & { code?: string } };
 type Answer = { status: number; body: { data?: any; errors?: Err[] } };
 
 let schema: GraphQLSchema;
-let db: TestDatabase;
 let server: TestServer;
 let alice: TestUser, bob: TestUser;
 const PASSWORD = 'correct horse';
 
-beforeAll(async () => {
+let toEdit: string, toDelete: string;
+/** Someone alice blocks and unblocks (not bob: their conversation must stay open). */
+let stranger: TestUser;
+/** A browser push subscription's keys (a P-256 point and a 16-byte secret), for registerPushSubscription. */
+const PUSH_KEYS = {
+  p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+  auth: randomBytes(16).toString('base64url'),
+};
+/** Alice's password: the range probes of changePassword change it. */
+let alicePassword = PASSWORD;
+
+useTestServer(async (suite) => {
+  server = suite.server;
   schema = buildSchema(await readFile(path.join(ROOT_DIR, 'schema.graphql'), 'utf8'));
-  db = await createTestDatabase();
-  server = await startServer(db);
-  [alice, bob] = await Promise.all([signUp(server, 'alice'), signUp(server, 'bob')]);
+  [alice, bob, stranger] = await Promise.all([
+    signUp(server, 'alice'),
+    signUp(server, 'bob'),
+    signUp(server, 'stranger'),
+  ]);
   // A conversation with messages both ways, some read, so that the widest queries return every field filled in.
   const send = `mutation($to: ID!, $t: String!) { sendMessage(recipientId: $to, content: $t) { id } }`;
   for (let i = 0; i < 3; i++) {
@@ -59,10 +71,12 @@ beforeAll(async () => {
     await ok(server, send, { to: alice.id, t: `b${i}` }, bob.token);
   }
   await ok(server, `mutation($s: ID!) { markRead(senderId: $s) { count } }`, { s: alice.id }, bob.token);
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
+  // Alice's own messages for the lifecycle mutations: one to edit and react to, one to delete; a reply with both.
+  const mine = `mutation($to: ID!, $t: String!, $r: ID) { sendMessage(recipientId: $to, content: $t, replyToId: $r) { id } }`;
+  toEdit = (await ok(server, mine, { to: bob.id, t: 'to edit' }, alice.token)).sendMessage.id;
+  toDelete = (await ok(server, mine, { to: bob.id, t: 'to delete' }, alice.token)).sendMessage.id;
+  await ok(server, mine, { to: bob.id, t: 'a reply', r: toEdit }, alice.token);
+  await ok(server, `mutation($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }`, { m: toEdit }, bob.token);
 });
 
 /** POST /graphql as a GraphQL-over-HTTP client (Apollo Client, urql, graphql-http) asks: graphql-response+json. */
@@ -141,11 +155,19 @@ test('the ranges this suite checks are the ones schema.graphql documents', () =>
     'Query.chatHistory(first)': { min: 1, max: 100 },
     'Query.chatHistory(last)': { min: 1, max: 100 },
     'Query.conversations(first)': { min: 1, max: 100 },
+    'Query.searchMessages(query)': { min: 1, max: 200 },
+    'Query.searchMessages(first)': { min: 1, max: 50 },
     'Mutation.signUp(username)': { min: 3, max: 32 },
     'Mutation.signUp(password)': { min: 8 },
     'Mutation.signUp(displayName)': { max: 64 },
     'Mutation.sendMessage(content)': { min: 1, max: 4000 },
     'Mutation.sendMessage(clientMessageId)': { max: 128 },
+    'Mutation.editMessage(content)': { min: 1, max: 4000 },
+    'Mutation.createUpload(filename)': { min: 1, max: 255 },
+    'Query.sessions(first)': { min: 1, max: 100 },
+    'Query.blockedUsers(first)': { min: 1, max: 100 },
+    'Mutation.updateProfile(displayName)': { max: 64 },
+    'Mutation.changePassword(newPassword)': { min: 8, max: 256 },
   });
 });
 
@@ -195,6 +217,26 @@ function widestOperations(
     // logIn checks real credentials; every other required argument is the peer, or plain.
     'logIn.username': viewer.username,
     'logIn.password': PASSWORD,
+    // createUpload takes a type from its allow-list and a size.
+    'createUpload.contentType': 'text/plain',
+    'createUpload.byteSize': 1,
+    // The lifecycle mutations act on a message of the viewer's (alice's).
+    'editMessage.id': toEdit,
+    'deleteMessage.id': toDelete,
+    'addReaction.messageId': toEdit,
+    'addReaction.emoji': '🎉',
+    'removeReaction.messageId': toEdit,
+    'removeReaction.emoji': '🎉',
+    // Account and safety: the viewer's password; a block of someone else than the peer.
+    'changePassword.currentPassword': alicePassword,
+    'deleteAccount.password': PASSWORD,
+    'blockUser.userId': stranger.id,
+    'unblockUser.userId': stranger.id,
+    // Web Push: a subscription as a browser gives it (push/subscriptions.ts checks the keys).
+    'registerPushSubscription.endpoint': 'https://push.example.test/contract-limits',
+    'registerPushSubscription.p256dh': PUSH_KEYS.p256dh,
+    'registerPushSubscription.auth': PUSH_KEYS.auth,
+    'unregisterPushSubscription.endpoint': 'https://push.example.test/contract-limits',
   };
   const pageArgs = field.args.filter((a) => documentedRange(a) && getNamedType(a.type).name === 'Int');
   const probed = pageArgs.filter((a) => a.name === probe?.arg);
@@ -262,12 +304,20 @@ test('the widest legal query of every root Query field runs, within every limit'
   );
 });
 
+const SESSION_IDS = `{ sessions(first: 1) { edges { node { id } } } }`;
+
 test('the widest legal call of every root Mutation field runs, within every limit', async () => {
   const ran: string[] = [];
   for (const field of rootFields(schema.getMutationType())) {
-    // Logging out ends the viewer's session: those run as a user of their own.
-    const viewer = field.name.startsWith('logOut') ? await signUp(server, 'leaver') : alice;
-    for (const op of widestOperations('mutation', field, viewer, bob)) {
+    // Logging out, a new password and leaving end the viewer's sessions: those run as a user of their own.
+    const own = field.name.startsWith('logOut') || ['changePassword', 'deleteAccount'].includes(field.name);
+    const viewer = own ? await signUp(server, 'leaver') : alice;
+    // logOutSession ends one of the viewer's sessions, named by its id.
+    const probe =
+      field.name === 'logOutSession'
+        ? { arg: 'id', value: (await ok(server, SESSION_IDS, {}, viewer.token)).sessions.edges[0].node.id }
+        : undefined;
+    for (const op of widestOperations('mutation', field, viewer, bob, probe)) {
       const { status, body } = await post(op.query, op.variables, op.token);
       expect({ op: op.name, status, errors: body.errors }).toEqual({ op: op.name, status: 200, errors: undefined });
       ran.push(`${op.name}: cost ${costOf(op.query)}`);
@@ -296,6 +346,7 @@ test('the widest subscription of every root Subscription field is accepted over 
     bob.token,
   );
   await ok(server, `mutation($s: ID!) { markRead(senderId: $s) { count } }`, { s: bob.id }, alice.token);
+  await ok(server, `mutation($m: ID!) { addReaction(messageId: $m, emoji: "🎈") { id } }`, { m: toEdit }, bob.token);
   try {
     for (const { op, sub } of subs) {
       const [event] = await sub.waitFor(1);
@@ -363,15 +414,19 @@ test('one step beyond a documented range is BAD_USER_INPUT naming the argument, 
 
 test('the ends of every documented range are accepted', async () => {
   for (const op of [...rangeProbes('query', 'inside'), ...rangeProbes('mutation', 'inside')]) {
+    // Each accepted changePassword changes alice's password: the next one gives that one as the current.
+    if (op.name.startsWith('changePassword(')) op.variables.currentPassword = alicePassword;
     const { status, body } = await post(op.query, op.variables, op.token);
     expect({ op: op.name, status, errors: body.errors }).toEqual({ op: op.name, status: 200, errors: undefined });
+    if (op.name.startsWith('changePassword(')) alicePassword = op.variables.newPassword as string;
   }
 });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Over the limits: QUERY_TOO_COMPLEX, naming the limit, HTTP 400, before anything runs.
 
-const MESSAGE = `id clientMessageId sender { id username displayName } recipient { id username displayName } content createdAt readAt cursor`;
+const OWN = `id clientMessageId sender { id username displayName } recipient { id username displayName } content createdAt readAt cursor editedAt deletedAt updateCursor reactions { emoji count reactedByMe } attachments { id filename contentType byteSize url width height thumbnailUrl }`;
+const MESSAGE = `${OWN} replyTo { ${OWN} }`;
 const fullHistory = (alias: string, last: string) =>
   `${alias}: chatHistory(withUserId: $w, last: ${last}) { edges { cursor node { ${MESSAGE} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }`;
 const aliased = (n: number, fn: (alias: string) => string) =>
@@ -423,7 +478,7 @@ test('aliased 100-item pages are over the cost limit, whether the page sizes are
     },
   );
   await expectTooComplex(
-    `{ ${aliased(15, (a) => `${a}: users(first: 100) { edges { node { id username displayName } } }`)} }`,
+    `{ ${aliased(2, (a) => `${a}: conversations(first: 100) { edges { node { lastMessage { ${MESSAGE} } peerLastRead { ${MESSAGE} } } } }`)} }`,
     {},
     {
       measure: 'cost',
@@ -553,7 +608,7 @@ const REQUEST_ERRORS: {
     query: `query($w: ID!) { ${aliased(3, (a) => fullHistory(a, '100'))} }`,
     variables: { w: '00000000-0000-0000-0000-000000000000' },
     code: 'QUERY_TOO_COMPLEX',
-    message: /^Query cost \d+ is over the limit of 5000/,
+    message: /^Query cost \d+ is over the limit of 80000/,
   },
   {
     name: 'over the token limit',

@@ -1,32 +1,16 @@
 // Exactly-once from the user's point of view: idempotent sends, catch-up with `after`, and commit order.
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import {
-  collect,
-  connected,
-  gql,
-  ok,
-  signUp,
-  startServer,
-  wsClient,
-  type TestServer,
-  type TestUser,
-} from './support/server.ts';
+import { collect, connected, gql, ok, signUp, wsClient, type TestServer, type TestUser } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) { sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id content clientMessageId } }`;
 const ADDED = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content } }`;
 const PAGE = `query($with: ID!, $first: Int, $after: String, $last: Int) { chatHistory(withUserId: $with, first: $first, after: $after, last: $last) { edges { cursor node { id content } } pageInfo { endCursor hasNextPage } } }`;
 
-let db: TestDatabase;
 let server: TestServer;
 let alice: TestUser, bob: TestUser;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
+useTestServer(async (suite) => {
+  server = suite.server;
   [alice, bob] = await Promise.all([signUp(server, 'alice'), signUp(server, 'bob')]);
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
 });
 
 const code = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;

@@ -1,16 +1,14 @@
 // The embedded database belongs to one process at a time.
-import { createTestDatabase, usingPostgres, type TestDatabase } from './support/databases.ts';
+import { usingPostgres, type TestDatabase } from './support/databases.ts';
+import { useTestDatabase } from './support/suite.ts';
 import { startApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { spawnServer, startServer } from './support/server.ts';
 
 let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
+useTestDatabase((suite) => {
+  db = suite;
 });
 
 (usingPostgres() ? test.skip : test)(

@@ -12,14 +12,21 @@ import { describeWith } from './support/requirements.ts';
 import { signUp, startServer, type TestServer, type TestUser } from './support/server.ts';
 
 const MESSAGE_KEYS = [
+  'attachments', // metadata only (id, filename, type, size, dimensions); URLs are signed per reader at resolve time
+  'changeSeq',
   'clientMessageId',
   'content',
   'conversationId',
   'createdAt',
+  'deletedAt',
+  'editedAt',
   'id',
+  'reactions',
   'readAt',
   'recipient',
   'recipientId',
+  'replyTo',
+  'replyToId',
   'sender',
   'senderId',
   'seq',

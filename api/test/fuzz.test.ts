@@ -6,7 +6,8 @@
 //
 // Invariants (test/support/fuzz-arbitraries.ts): no HTTP 5xx, every error has a code and none is
 // INTERNAL_SERVER_ERROR, no abnormal WebSocket close, the process stays up and logs no error, and no response to
-// C, to nobody or to a forged token contains anything of A and B's conversation.
+// C, to nobody or to a forged token contains anything of A and B's conversation; ill-formed UTF-16 and NUL in any
+// string argument are refused as BAD_USER_INPUT naming it.
 import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import {
@@ -16,6 +17,7 @@ import {
   createWorld,
   cursorProperty,
   httpProperty,
+  illFormedUnicodeProperty,
   loggedErrors,
   malformedHttpProperty,
   rateLimitProperty,
@@ -55,10 +57,10 @@ afterAll(async () => {
   await Promise.all([db?.drop(), limitsDb?.drop()]);
 });
 
-async function assertProperty<T>(property: FuzzProperty<T>, on: ServerProcess = server) {
+async function assertProperty<T>(property: FuzzProperty<T> & { examples?: [T][] }, on: ServerProcess = server) {
   await fc.assert(
     fc.asyncProperty(property.arbitrary, (value) => property.check(value)),
-    { seed: SEED, numRuns: property.runs },
+    { seed: SEED, numRuns: property.runs, examples: property.examples ?? [] },
   );
   await target.world.settled(); // users logged out by the property are signed in again
   expect((await fetch(`${on.url}/health`)).status).toBe(200); // still up and answering
@@ -70,6 +72,10 @@ test('HTTP POST: generated operations of every field, with every argument', asyn
 
 test('cursors: real, foreign and forged cursors in every cursor argument', async () => {
   await assertProperty(cursorProperty(target, RUNS.cursors));
+});
+
+test('ill-formed UTF-16 (lone surrogates) and NUL in every string argument: refused, naming the argument', async () => {
+  await assertProperty(illFormedUnicodeProperty(target, RUNS.illFormed));
 });
 
 test('HTTP GET: generated operations in the query string', async () => {

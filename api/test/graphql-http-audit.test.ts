@@ -1,19 +1,13 @@
 // GraphQL over HTTP conformance: graphql-http's server audits against a real server. Every MUST passes; the
 // SHOULDs and MAYs parley does not follow are listed (each with its reason) and pinned, so a new one is a decision.
 import { serverAudits } from 'graphql-http';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { type TestServer } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
-let db: TestDatabase;
 let server: TestServer;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
+useTestServer(async (suite) => {
+  server = suite.server;
 });
 
 /**

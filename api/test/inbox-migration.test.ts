@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { hashPassword } from '../src/auth/passwords.ts';
+import { hashPassword } from '../src/users/passwords.ts';
 import { pgConnection, pgliteConnection } from '../src/db/connections.ts';
 import { applyMigrations, readLocalMigrations, type SqlConnection } from '../src/db/migrator.ts';
 import { MIGRATIONS_DIR } from '../src/paths.ts';

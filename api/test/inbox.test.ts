@@ -10,12 +10,12 @@ import {
   signUp,
   sleep,
   spawnServer,
-  startServer,
   wsClient,
   type ServerProcess,
   type TestServer,
   type TestUser,
 } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 const SEND = `mutation($to: ID!, $text: String!) { sendMessage(recipientId: $to, content: $text) { id createdAt } }`;
 const MARK = `mutation($from: ID!, $upTo: ID) { markRead(senderId: $from, upToMessageId: $upTo) { count } }`;
@@ -28,19 +28,14 @@ const ONE = `query($with: ID!) { conversation(withUserId: $with) { ${VIEW} } }`;
 const UPDATED = `subscription { conversationUpdated { ${VIEW} } }`;
 const RECEIPTS = `subscription($with: ID) { messagesRead(withUserId: $with) { conversation { id unreadCount peerLastRead { id } } reader { id } upTo { id content readAt } readAt count } }`;
 const TYPING = `subscription($with: ID!) { typing(withUserId: $with) { user { id } typing expiresAt } }`;
+const TYPING_ANYONE = `subscription { typing { user { id } typing expiresAt } }`;
 const SET_TYPING = `mutation($with: ID!, $typing: Boolean!) { setTyping(withUserId: $with, typing: $typing) }`;
 
 const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;
 
-let db: TestDatabase;
 let server: TestServer;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
+useTestServer(async (suite) => {
+  server = suite.server;
 });
 
 const people = (...names: string[]) => Promise.all(names.map((n) => signUp(server, n)));
@@ -237,6 +232,37 @@ test('typing shows while refreshed, ends when the typist sends, and lapses by it
     await typing.waitFor(6, 10_000);
     expect(state()).toEqual([true, false, true, false, true, false]);
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt - 50);
+  } finally {
+    await bobWs.dispose();
+  }
+});
+
+test('typing without withUserId: anyone typing to you, each event naming the typist', async () => {
+  const [alice, bob, carol, dan] = await people('alice', 'bob', 'carol', 'dan');
+  const bobWs = wsClient(server, bob.token);
+  try {
+    const typing = collect(bobWs, TYPING_ANYONE, {});
+    await connected(bobWs);
+    const seen = () => typing.events.map((e: any) => [e.data.typing.user.id, e.data.typing.typing]);
+
+    await ok(server, SET_TYPING, { with: bob.id, typing: true }, alice.token);
+    await typing.waitFor(1);
+    await ok(server, SET_TYPING, { with: bob.id, typing: true }, carol.token);
+    await typing.waitFor(2);
+    // Typing to someone else is not Bob's.
+    await ok(server, SET_TYPING, { with: dan.id, typing: true }, carol.token);
+    // Alice's message ends her typing only; Carol's stop ends hers.
+    await send(alice, bob, 'sent');
+    await typing.waitFor(3);
+    await ok(server, SET_TYPING, { with: bob.id, typing: false }, carol.token);
+    await typing.waitFor(4);
+    expect(seen()).toEqual([
+      [alice.id, true],
+      [carol.id, true],
+      [alice.id, false],
+      [carol.id, false],
+    ]);
+    expect(typing.events[0].data.typing.expiresAt).toEqual(expect.any(String));
   } finally {
     await bobWs.dispose();
   }

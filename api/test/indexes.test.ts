@@ -5,6 +5,9 @@ import pg from 'pg';
 import { HISTORY_NEWEST_FIRST, HISTORY_OLDEST_FIRST } from '../src/chat/history.ts';
 import { CONVERSATIONS_PAGE, UNREAD_TOTAL } from '../src/chat/inbox.ts';
 import { HEADS, RANGE } from '../src/chat/live.ts';
+import { CHANGE_HEADS, CHANGED } from '../src/chat/changeFeed.ts';
+import { DELETE, EDIT } from '../src/chat/edit.ts';
+import { ADD_REACTION } from '../src/chat/reactions.ts';
 import { MARK_READ } from '../src/chat/read.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { describeWith } from './support/requirements.ts';
@@ -81,6 +84,24 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
     expect(p).toMatch(/Conversation_userLowId_userHighId_key/);
     expect(p).toMatch(/Conversation_userHighId_idx/);
     expect(p).not.toMatch(/Seq Scan/);
+  });
+
+  test('the change log: "changed after P" is an ordered index range scan; changes find their message by id', async () => {
+    const p = await plan(CHANGED.text, [ids.conversation, 5, 30, 500]);
+    expect(p).toMatch(/Index Scan using "Message_conversationId_changeSeq_idx"/);
+    expect(p).not.toMatch(/Sort|Seq Scan/);
+    const heads = await plan(CHANGE_HEADS.text, [[ids.bob, ids.alice]]);
+    expect(heads).not.toMatch(/Seq Scan/);
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [statement, params] of [
+      [EDIT, [ids.alice, id, 'new text', 0]],
+      [DELETE, [ids.alice, id]],
+      [ADD_REACTION, [ids.bob, id, '👍']],
+    ] as const) {
+      const change = await plan(statement.text, [...params]);
+      expect(change).toMatch(/Index Scan using "Message_pkey"/);
+      expect(change).not.toMatch(/Seq Scan/);
+    }
   });
 
   test('the inbox never scans messages: a backward range scan of memberships, one index look-up per row shown', async () => {

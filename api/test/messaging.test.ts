@@ -1,16 +1,6 @@
 // Sending, live delivery over graphql-ws and SSE, read receipts, and who may see what.
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import {
-  collect,
-  connected,
-  gql,
-  ok,
-  signUp,
-  startServer,
-  wsClient,
-  type TestServer,
-  type TestUser,
-} from './support/server.ts';
+import { collect, connected, gql, ok, signUp, wsClient, type TestServer, type TestUser } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) {
   sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) {
@@ -21,18 +11,12 @@ const ADDED = `subscription($with: ID) { messageAdded(withUserId: $with) { id co
 const HISTORY = `query($with: ID!) { chatHistory(withUserId: $with) { edges { node { id content readAt sender { id } } } } }`;
 const MARK = `mutation($from: ID!, $upTo: ID) { markRead(senderId: $from, upToMessageId: $upTo) { count readAt } }`;
 
-let db: TestDatabase;
 let server: TestServer;
 let alice: TestUser, bob: TestUser, carol: TestUser;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
+useTestServer(async (suite) => {
+  server = suite.server;
   [alice, bob, carol] = await Promise.all([signUp(server, 'alice'), signUp(server, 'bob'), signUp(server, 'carol')]);
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
 });
 
 const codeOf = (r: { errors?: { extensions?: { code?: string } }[] }) => r.errors?.[0]?.extensions?.code;

@@ -5,9 +5,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgConnection, pgliteConnection } from '../src/db/connections.ts';
+import { embeddedExtensions } from '../src/db/extensions.ts';
 import { applyMigrations, readLocalMigrations, type LocalMigration, type SqlConnection } from '../src/db/migrator.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../src/paths.ts';
-import { diffToSchema } from '../src/db/schema-engine.ts';
+import { diffToSchema } from '../scripts/schema-engine.ts';
 import { createTestDatabase, usingPostgres, withAdmin } from './support/databases.ts';
 import pg from 'pg';
 
@@ -29,7 +30,7 @@ async function freshConnection(): Promise<{ conn: SqlConnection; close(): Promis
       },
     };
   }
-  const lite = new PGlite();
+  const lite = new PGlite({ extensions: await embeddedExtensions() });
   return {
     conn: pgliteConnection(lite),
     close: () => lite.close(),

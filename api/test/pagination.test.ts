@@ -1,6 +1,6 @@
 // chatHistory paging: Relay semantics over 250 messages, each exactly once and in order, both directions.
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { gql, ok, signUp, startServer, type TestServer, type TestUser } from './support/server.ts';
+import { gql, ok, signUp, type TestServer, type TestUser } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 const PAGE = `query($with: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   chatHistory(withUserId: $with, first: $first, after: $after, last: $last, before: $before) {
@@ -9,14 +9,12 @@ const PAGE = `query($with: ID!, $first: Int, $after: String, $last: Int, $before
   }
 }`;
 
-let db: TestDatabase;
 let server: TestServer;
 let alice: TestUser, bob: TestUser;
 const sent: string[] = [];
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db);
+useTestServer(async (suite) => {
+  server = suite.server;
   [alice, bob] = await Promise.all([signUp(server, 'alice'), signUp(server, 'bob')]);
   // 250 messages, alternating senders, sent from two concurrent streams to exercise ordering.
   for (let i = 0; i < 250; i += 2) {
@@ -35,10 +33,6 @@ beforeAll(async () => {
       ),
     ]).then((r) => sent.push(...r.map((x) => x.sendMessage.id)));
   }
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
 });
 
 type Page = { edges: { cursor: string; node: { id: string; content: string; createdAt: string } }[]; pageInfo: any };

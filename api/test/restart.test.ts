@@ -1,14 +1,12 @@
 // Messages acknowledged before a restart are there after it — the embedded data directory always, and
 // PostgreSQL when TEST_DATABASE_URL is set. Tokens survive the restart too (the JWT secret is persisted).
-import { createTestDatabase, usingPostgres, type TestDatabase } from './support/databases.ts';
+import { usingPostgres, type TestDatabase } from './support/databases.ts';
+import { useTestDatabase } from './support/suite.ts';
 import { ok, signUp, spawnServer } from './support/server.ts';
 
 let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
+useTestDatabase((suite) => {
+  db = suite;
 });
 
 test(`messages survive a server restart (${usingPostgres() ? 'PostgreSQL' : 'embedded PGlite'})`, async () => {

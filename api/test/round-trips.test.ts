@@ -18,8 +18,9 @@ import {
 } from './support/server.ts';
 
 const MAX_ROUND_TRIPS = 2;
-/** Statements an instance runs on its own timers (see http/graphql-ws.ts: sessions of open sockets). */
-const BACKGROUND = /WHERE s\."id" = ANY\(\$1::uuid\[\]\) AND s\."endedAt" IS NULL/;
+/** Statements an instance runs on its own timers (see auth/session-watch.ts: the sessions of open streams; the
+ * push queue's poll for due jobs and its workers' heartbeat, push/queue.ts). */
+const BACKGROUND = /WHERE s\."id" = ANY\(\$1::uuid\[\]\) AND s\."endedAt" IS NULL|graphile_worker|"PushWorker"/;
 
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) {
   sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id content createdAt cursor sender { id displayName } recipient { id displayName } }
@@ -35,6 +36,24 @@ const ME = `{ me { id username displayName } }`;
 const INBOX = `{ conversations(first: 20) { edges { node { id unreadCount lastActivityAt peer { id displayName } lastMessage { id content } peerLastRead { id } } } } }`;
 const UNREAD = `{ unreadCount }`;
 const ONE = `query($with: ID!) { conversation(withUserId: $with) { id unreadCount peer { id } lastMessage { id } peerLastRead { id } } }`;
+const LIFECYCLE = `id content editedAt deletedAt updateCursor reactions { emoji count reactedByMe }`;
+const EDIT = `mutation($id: ID!, $text: String!) { editMessage(id: $id, content: $text) { ${LIFECYCLE} } }`;
+const DELETE = `mutation($id: ID!) { deleteMessage(id: $id) { ${LIFECYCLE} } }`;
+const REACT = `mutation($id: ID!, $e: String!) { addReaction(messageId: $id, emoji: $e) { ${LIFECYCLE} } }`;
+const UNREACT = `mutation($id: ID!, $e: String!) { removeReaction(messageId: $id, emoji: $e) { ${LIFECYCLE} } }`;
+const REPLY = `mutation($to: ID!, $text: String!, $reply: ID) { sendMessage(recipientId: $to, content: $text, replyToId: $reply) { id cursor replyTo { id content } } }`;
+const FULL_HISTORY = `query($with: ID!) {
+  chatHistory(withUserId: $with, last: 50) {
+    edges { node { ${LIFECYCLE} sender { id displayName } replyTo { ${LIFECYCLE} sender { id } } } }
+  }
+}`;
+const UPDATED = `subscription($with: ID, $after: String) { messageUpdated(withUserId: $with, after: $after) { ${LIFECYCLE} } }`;
+const SEARCH = `query($q: String!, $with: ID, $after: String) {
+  searchMessages(query: $q, withUserId: $with, first: 20, after: $after) {
+    edges { cursor snippet highlights { start length } node { id content createdAt sender { id displayName } recipient { id displayName } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
 const ADDED = `subscription($with: ID, $after: String) { messageAdded(withUserId: $with, after: $after) { id content cursor sender { id displayName } } }`;
 
 /** Resolves once the proxy saw no round trip for `quietMs`: nothing from a previous step is still running. */
@@ -104,6 +123,8 @@ describeWith(
       await ok(server, INBOX, {}, bob.token);
       await ok(server, UNREAD, {}, bob.token);
       await ok(server, ONE, { with: alice.id }, bob.token);
+      await ok(server, SEARCH, { q: 'm5' }, bob.token);
+      await ok(server, SEARCH, { q: 'm5', with: alice.id }, bob.token);
       const socket = wsClient(server, bob.token);
       try {
         const warm = collect(socket, ADDED, { with: alice.id, after: cursors[57] });
@@ -125,7 +146,8 @@ describeWith(
       await quiesce(proxy);
       proxy.reset();
       await sleep(500);
-      expect(proxy.statements()).toEqual([]);
+      // Apart from the push queue's timers (a poll for due retries, the workers' heartbeat): every 2 s.
+      expect(proxy.statements().filter((sql) => !BACKGROUND.test(sql))).toEqual([]);
     });
 
     test('sendMessage (a new message)', async () => {
@@ -173,6 +195,25 @@ describeWith(
       await measure('conversation(withUserId)', () => ok(server, ONE, { with: alice.id }, bob.token));
     });
 
+    test('searchMessages, all conversations and one, a second page, substrings', async () => {
+      let after: string | undefined;
+      await measure('searchMessages', async () => {
+        const found = (await ok(server, SEARCH, { q: 'm' }, bob.token)).searchMessages;
+        expect(found.edges).toHaveLength(20);
+        expect(found.pageInfo.hasNextPage).toBe(true);
+        after = found.pageInfo.endCursor;
+      });
+      await measure('searchMessages(withUserId, after)', async () => {
+        const found = (await ok(server, SEARCH, { q: 'm', with: alice.id, after }, bob.token)).searchMessages;
+        expect(found.edges).toHaveLength(20);
+      });
+      // Substrings (the trigram index) beside a word: still one statement.
+      await measure('searchMessages(substrings)', async () => {
+        const found = (await ok(server, SEARCH, { q: 'm59 OR m58 OR "m57"' }, bob.token)).searchMessages;
+        expect(found.edges).toHaveLength(3);
+      });
+    });
+
     test('me', async () => {
       await measure('me', async () => {
         const me = await ok(server, ME, {}, bob.token);
@@ -198,6 +239,58 @@ describeWith(
         });
       } finally {
         await socket?.dispose();
+      }
+    });
+
+    test('editMessage, deleteMessage, addReaction, removeReaction', async () => {
+      const mk = async (text: string) => (await ok(server, SEND, { to: bob.id, text }, alice.token)).sendMessage;
+      const [a, b] = [await mk('to change'), await mk('to delete')];
+      await ok(server, EDIT, { id: a.id, text: 'warm' }, alice.token); // prepared statements are per connection
+      await ok(server, REACT, { id: a.id, e: '🔥' }, bob.token);
+      await ok(server, UNREACT, { id: a.id, e: '🔥' }, bob.token);
+      await measure('editMessage', () => ok(server, EDIT, { id: a.id, text: 'changed' }, alice.token));
+      await measure('addReaction', () => ok(server, REACT, { id: a.id, e: '👍' }, bob.token));
+      await measure('removeReaction', () => ok(server, UNREACT, { id: a.id, e: '👍' }, bob.token));
+      await measure('deleteMessage', () => ok(server, DELETE, { id: b.id }, alice.token));
+      await ok(server, REPLY, { to: bob.id, text: 'warm reply', reply: a.id }, alice.token);
+      await measure('sendMessage(replyToId)', async () => {
+        const sent = await ok(server, REPLY, { to: bob.id, text: 'a reply', reply: a.id }, alice.token);
+        expect(sent.sendMessage.replyTo).toEqual({ id: a.id, content: 'changed' });
+      });
+    });
+
+    test('chatHistory(last: 50) with reactions and replies: still one statement, no per-message query', async () => {
+      let previous = (await ok(server, SEND, { to: bob.id, text: 'thread start' }, alice.token)).sendMessage;
+      for (let i = 0; i < 10; i++) {
+        const reply = (await ok(server, REPLY, { to: bob.id, text: `reply ${i}`, reply: previous.id }, alice.token))
+          .sendMessage;
+        await ok(server, REACT, { id: reply.id, e: '👍' }, bob.token);
+        previous = reply;
+      }
+      await ok(server, FULL_HISTORY, { with: alice.id }, bob.token);
+      await measure('chatHistory(last: 50) with reactions and replies', async () => {
+        const page = await ok(server, FULL_HISTORY, { with: alice.id }, bob.token);
+        const replies = page.chatHistory.edges.filter((e: any) => e.node.replyTo);
+        expect(replies.length).toBeGreaterThanOrEqual(10);
+        expect(replies.at(-1).node.reactions).toEqual([{ emoji: '👍', count: 1, reactedByMe: true }]);
+      });
+    });
+
+    test('subscription start: messageUpdated(withUserId, after: updateCursor) until its catch-up arrived', async () => {
+      const m = (await ok(server, SEND, { to: bob.id, text: 'watched' }, alice.token)).sendMessage;
+      const from = (await ok(server, REACT, { id: m.id, e: '👀' }, bob.token)).addReaction.updateCursor;
+      await ok(server, EDIT, { id: m.id, text: 'watched!' }, alice.token);
+      const socket = wsClient(server, bob.token);
+      try {
+        await connected(socket, 0);
+        await measure('messageUpdated(withUserId, after) start', async () => {
+          const live = collect(socket, UPDATED, { with: alice.id, after: from });
+          const [event] = await live.waitFor(1, 5_000);
+          expect(event.data?.messageUpdated.content).toBe('watched!');
+          await sleep(100);
+        });
+      } finally {
+        await socket.dispose();
       }
     });
   },

@@ -1,15 +1,13 @@
 // Graceful shutdown: on SIGTERM the server stops accepting, answers every request already sent, closes WebSockets
 // with 1012 (which graphql-ws clients treat as "reconnect"), and exits 0.
 import http from 'node:http';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
+import { type TestDatabase } from './support/databases.ts';
+import { useTestDatabase } from './support/suite.ts';
 import { collect, connected, gql, signUp, spawnServer, wsClient } from './support/server.ts';
 
 let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
+useTestDatabase((suite) => {
+  db = suite;
 });
 
 test('SIGTERM closes WebSockets with a reconnect code, ends SSE streams and exits cleanly, without waiting out the drain timeout', async () => {

@@ -24,6 +24,7 @@ import {
   type TestServer,
   type TestUser,
 } from './support/server.ts';
+import { useTestServer } from './support/suite.ts';
 
 const ME = `{ me { id } }`;
 const LOG_IN = `mutation($u: String!, $p: String!) { logIn(username: $u, password: $p) { token } }`;
@@ -69,17 +70,11 @@ async function connectWith(server: TestServer, connectionParams: Record<string, 
 }
 
 describe('credentials over graphql-ws', () => {
-  let db: TestDatabase;
   let server: TestServer;
   let ada: TestUser;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
+  useTestServer(async (suite) => {
+    server = suite.server;
     ada = await signUp(server, 'ada');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
   });
 
   const bearer = () => `Bearer ${ada.token}`;
@@ -206,17 +201,11 @@ describe('credentials over graphql-ws', () => {
 });
 
 describe('graphql-sse', () => {
-  let db: TestDatabase;
   let server: TestServer;
   let alice: TestUser, bob: TestUser;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startServer(db);
+  useTestServer(async (suite) => {
+    server = suite.server;
     [alice, bob] = [await signUp(server, 'alice'), await signUp(server, 'bob')];
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
   });
 
   /** Subscribes to messageAdded with graphql-sse's client; `received` resolves with the first message's content. */
@@ -352,7 +341,7 @@ describe('graphql-sse', () => {
             ? { userId: user.id, sessionId: user.id, expiresAt: new Date(Date.now() + 60_000) }
             : { error: 'bad' },
       },
-      sessions: { viewerOf: async () => user },
+      sessions: { viewerOf: async () => user, watch: () => ({ stop() {} }) },
     } as unknown as Services;
     const yoga = createYoga({
       schema,

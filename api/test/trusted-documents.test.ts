@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { WEB_TRUSTED_DOCUMENTS } from '../src/paths.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
+import { type TestDatabase } from './support/databases.ts';
+import { useTestDatabase } from './support/suite.ts';
 import {
   collect,
   connected,
@@ -109,11 +110,8 @@ async function signUpById(server: { url: string }) {
 
 let db: TestDatabase;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
+useTestDatabase((suite) => {
+  db = suite;
 });
 
 describe('TRUSTED_DOCUMENTS=off (the default)', () => {

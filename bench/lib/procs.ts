@@ -151,6 +151,8 @@ export type ParleyOptions = {
   jwtSecret: string;
   tmpDir: string;
   logFile: string;
+  /** More environment (e.g. REDIS_URL, METRICS_TOKEN for the capacity run's instances). */
+  env?: Record<string, string>;
 };
 
 /** parley as its users run it: `node api/dist/main.js` when built, else `node --import tsx api/src/main.ts`. */
@@ -175,6 +177,7 @@ export function startParley(o: ParleyOptions): Promise<ServerProc> {
       // The bench measures the work, not the limits a public server puts on one user.
       RATE_LIMITS: 'off',
       MAX_SOCKETS_PER_USER: '100000',
+      ...o.env,
     },
     logFile: o.logFile,
     listening: /parley listening on (http:\/\/127\.0\.0\.1:\d+)/,

@@ -1,6 +1,6 @@
 // Latency summaries.
 
-export type Summary = { n: number; mean: number; p50: number; p90: number; p99: number; max: number };
+export type Summary = { n: number; mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -17,6 +17,7 @@ export function summarize(values: number[]): Summary {
     mean: arr.length ? sum / arr.length : NaN,
     p50: percentile(arr, 50),
     p90: percentile(arr, 90),
+    p95: percentile(arr, 95),
     p99: percentile(arr, 99),
     max: arr.length ? arr[arr.length - 1] : NaN,
   };

@@ -1,6 +1,6 @@
 /**
  * Accessibility and themes in a real browser: axe-core checks the login and
- * sign-up forms, the inbox, the people list and a conversation, light and dark,
+ * sign-up forms, the inbox, the people list, a conversation and the settings, light and dark,
  * on a desktop (1280×800) and a phone (390×844): no serious or critical
  * violations. Also: the theme toggle is remembered, and keyboard use (focus
  * into the composer when a chat opens, Escape back to the list, arrow keys on
@@ -86,7 +86,7 @@ describe('accessibility (axe-core) and themes', () => {
   for (const { device, viewport, scheme } of setups) {
     const name = (what: string) => `a11y-${device}-${scheme}-${what}`;
     // Independent of each other (a context each): every combination is checked even when one fails.
-    it(`${device}, ${scheme}: login, sign-up, inbox, people and a conversation pass axe`, async () => {
+    it(`${device}, ${scheme}: login, sign-up, inbox, people, a conversation and settings pass axe`, async () => {
       problems = [];
       const phone = device === 'phone';
       context = await browser.newContext({
@@ -122,6 +122,13 @@ describe('accessibility (axe-core) and themes', () => {
         await check(name('conversation'));
         // One live region for the connection state, however many badges show it.
         expect(await page.locator('[role="status"]', { hasText: 'Connection:' }).count()).toBe(1);
+
+        // Settings (#/settings; on a phone the gear is on the inbox, so by its address), every section loaded.
+        await page.evaluate(() => (window.location.hash = '#/settings'));
+        await page.getByRole('heading', { name: 'Settings', level: 2 }).waitFor();
+        await page.getByRole('list', { name: 'Sessions' }).waitFor();
+        await page.getByText('You have not blocked anyone.').waitFor();
+        await check(name('settings'));
         if (problems.length) throw new Error(`axe found serious or critical problems:\n${problems.join('\n')}`);
       } catch (error) {
         await shot(page, name('failure')).catch(() => undefined);

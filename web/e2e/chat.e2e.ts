@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
-import { logIn, sendMessage } from './support/graphqlApi';
+import { gql, logIn, sendMessage } from './support/graphqlApi';
 import { RESULTS_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
 import {
@@ -16,9 +16,11 @@ import {
   bubbles,
   composer,
   failureReport,
+  openConversation,
   openTwoPeople,
   PASSWORD,
   shot,
+  signUpInUi,
   storySteps,
   visibleConnection,
   waitFor,
@@ -33,6 +35,8 @@ let pageB: Page; // Bob, phone
 let alice: { token: string; user: { id: string } };
 let bob: { token: string; user: { id: string } };
 const pageErrors: string[] = [];
+/** Every graphql-ws frame A's tab receives (the counting step). */
+const framesA: string[] = [];
 /** The steps share one story: once one fails, the later ones fail fast (not skipped). */
 const step = storySteps(
   failureReport(
@@ -42,31 +46,12 @@ const step = storySteps(
   ),
 );
 
-async function signUpInUi(page: Page, username: string, displayName: string) {
-  await page.getByRole('tab', { name: 'Sign up' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel(/Display name/).fill(displayName);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.locator('.me__name', { hasText: displayName }).waitFor();
-}
-
-async function openConversation(page: Page, search: string, displayName: string) {
-  // Home is the inbox: people search is how a new conversation starts.
-  await page.getByRole('tab', { name: 'Find people' }).click();
-  await page.getByLabel('Search people').fill(search);
-  await page.getByRole('button', { name: `Open conversation with ${displayName}` }).click();
-  const loaded = page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet'));
-  const failed = page.getByText('Could not load this conversation.', { exact: false });
-  await loaded.or(failed).first().waitFor();
-  if (await failed.isVisible()) throw new Error(`Conversation failed to load: ${await failed.innerText()}`);
-}
-
 beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
   server = await startServer();
   browser = await launchChromium();
   ({ pageA, pageB } = await openTwoPeople(browser, pageErrors));
+  pageA.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => framesA.push(String(payload))));
 }, 90_000);
 
 afterAll(async () => {
@@ -102,6 +87,10 @@ describe('parley in a real browser', () => {
       const [from, to] = i % 2 ? [alice, bob] : [bob, alice];
       await sendMessage(server.url, from.token, to.user.id, `Seed message ${i}`);
     }
+    // Read before (elsewhere): the conversation opens at its newest message, not at a first unread (reading.e2e.ts).
+    const markRead = 'mutation ($s: ID!) { markRead(senderId: $s) { count } }';
+    await gql(server.url, markRead, { s: bob.user.id }, alice.token);
+    await gql(server.url, markRead, { s: alice.user.id }, bob.token);
   });
 
   step('A sends, B sees it live without reloading', async () => {
@@ -132,6 +121,18 @@ describe('parley in a real browser', () => {
     );
     await shot(pageA, 'desktop-a-conversation');
     await shot(pageB, 'phone-b-conversation');
+  });
+
+  step('a message reaches the tab once: one `next` frame with the conversation open', async () => {
+    const id = await sendMessage(server.url, bob.token, alice.user.id, 'Counted once');
+    await bubble(pageA, 'Counted once').waitFor({ timeout: 10_000 });
+    // The inbox row (conversationUpdated) names the message too: only messageAdded deliveries count.
+    const deliveries = () =>
+      framesA
+        .map((frame) => JSON.parse(frame) as { type: string; payload?: { data?: { messageAdded?: { id: string } } } })
+        .filter((frame) => frame.type === 'next' && frame.payload?.data?.messageAdded?.id === id);
+    await new Promise((r) => setTimeout(r, 1_500)); // time for a second delivery, if one were coming
+    expect(deliveries()).toHaveLength(1);
   });
 
   step('A reloads: the conversation is still there, with B’s read receipt', async () => {
@@ -201,6 +202,7 @@ describe('parley in a real browser', () => {
       ...Array.from({ length: SEEDED }, (_, i) => `Seed message ${i + 1}`),
       'Hello from A',
       'Hi A, B here',
+      'Counted once',
     ];
     expect(texts).toEqual(expected); // every message once, oldest first
     expect(await bubbles(pageA).count()).toBeLessThan(SEEDED); // and not all of them in the DOM at once
@@ -215,6 +217,7 @@ describe('parley in a real browser', () => {
     const received = bubble(pageB, 'Read www.example.com');
     await received.waitFor({ timeout: 10_000 });
     const links = received.getByRole('link');
+    await links.nth(1).waitFor(); // linkifyjs is loaded on demand: text first, then its links
     expect(await links.count()).toBe(2);
     const www = received.getByRole('link', { name: 'www.example.com' });
     expect(await www.getAttribute('href')).toBe('https://www.example.com/');

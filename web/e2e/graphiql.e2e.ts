@@ -4,7 +4,9 @@
  * filled in and the Headers (where the token goes) shown, Docs opening on the
  * schema's description; all of it loaded from the server alone, under its CSP.
  * Then Grace walks it: signs up (filling in the empty username and password
- * she is asked for), pastes her token into Headers, finds Bob in People, runs
+ * she is asked for) and the page reloads with her token in the Headers of
+ * every tab that needs one (kept through a reload and in a second browser
+ * tab: one token for all tabs), finds Bob in People, runs
  * Live, sends from a second browser tab — it arrives in Live's result pane
  * (graphql-ws, authenticated from those Headers), and so does Bob's reply —
  * and reads the conversation in History.
@@ -34,7 +36,7 @@ import { RESULTS_DIR } from './support/paths';
 import { startServer, type RunningServer } from './support/server';
 import { failureReport, PASSWORD, shot, storySteps, waitFor, watchErrors } from './support/story';
 
-const TABS = ['Welcome', 'SignUp', 'LogIn', 'People', 'History', 'Send', 'Live', 'Inbox'];
+const TABS = ['Welcome', 'SignUp', 'LogIn', 'People', 'History', 'Send', 'Live', 'Inbox', 'Change', 'Search'];
 const WIDTHS = [1280, 1400, 1920];
 const TOKEN_PLACEHOLDER = '<paste the token>';
 
@@ -103,9 +105,25 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Pastes Grace's token over the placeholder in the open tab's Headers. */
-async function pasteToken(p: Page) {
-  await editTool(p, 'Headers', TOKEN_PLACEHOLDER, (text) => text.replace(TOKEN_PLACEHOLDER, grace.token));
+/** The Headers of the tab titled `title` (as GraphiQL keeps them) hold Grace's token: put there by her sign-up. */
+async function tokenInHeaders(p: Page, title: string) {
+  await waitFor(`the Headers of ${title} to hold her token`, async () => {
+    const tab = (await storedTabs(p)).find((t) => t.title === title);
+    return Boolean(tab?.headers?.includes(`"authorization": "Bearer ${grace.token}"`));
+  });
+}
+
+/** Every stored tab that needs a token holds Grace's; SignUp and LogIn hold none. */
+async function everyTabHoldsHerToken(p: Page) {
+  const tabs = await storedTabs(p);
+  expect(tabs.map((t) => t.title)).toEqual(TABS);
+  for (const tab of tabs) {
+    const needsToken = !['SignUp', 'LogIn'].includes(tab.title);
+    expect({ tab: tab.title, headers: parseJsonc(tab.headers ?? '{}') }).toEqual({
+      tab: tab.title,
+      headers: needsToken ? { authorization: `Bearer ${grace.token}` } : {},
+    });
+  }
 }
 
 describe('GraphiQL at /graphql', () => {
@@ -202,16 +220,40 @@ describe('GraphiQL at /graphql', () => {
         .replace('"password": ""', `"password": "${PASSWORD}"`)
         .replace('"displayName": ""', '"displayName": "Grace Hopper"'),
     );
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 }); // sign-up hashes, then GraphiQL loads again
     await run(page);
     await shot(page, 'graphiql-signed-up');
-    const { signUp: payload } = (await copyResult(page)).data;
-    expect(payload.user).toMatchObject({ username: 'grace', displayName: 'Grace Hopper' });
-    grace = { token: payload.token, id: payload.user.id };
+    // The page reloads with her token kept in this browser.
+    await reloaded;
+    await page.getByRole('button', { name: /Execute query/ }).waitFor();
+    const token = await page.evaluate(() => localStorage.getItem('parley:graphiql:token'));
+    const { me } = await gql<{ me: { id: string; username: string; displayName: string } }>(
+      server.url,
+      '{ me { id username displayName } }',
+      {},
+      token!,
+    );
+    expect(me).toMatchObject({ username: 'grace', displayName: 'Grace Hopper' });
+    grace = { token: token!, id: me.id };
   });
 
-  step('People, with her token pasted into Headers, lists Bob', async () => {
+  step('her token is in the Headers of every tab that needs one, and still after a reload', async () => {
+    await everyTabHoldsHerToken(page);
+    await page.reload();
+    await page.getByRole('button', { name: /Execute query/ }).waitFor();
+    await everyTabHoldsHerToken(page);
+    // What the open tab's Headers editor shows, too.
+    await openTab(page, 'Welcome');
+    await waitFor('the Headers editor to show her token', async () =>
+      (await editorText(toolEditor(page))).includes(`"authorization": "Bearer ${grace.token}"`),
+    );
+    await run(page);
+    expect((await copyResult(page)).data.me).toMatchObject({ id: grace.id, username: 'grace' });
+  });
+
+  step('People, with her token in Headers, lists Bob', async () => {
     await openTab(page, 'People');
-    await pasteToken(page);
+    await tokenInHeaders(page, 'People');
     await run(page);
     const people = (await copyResult(page)).data.users.edges.map((e: any) => e.node);
     expect(people).toEqual([{ id: bob.user.id, username: 'bob', displayName: 'Bob Baker' }]);
@@ -220,7 +262,7 @@ describe('GraphiQL at /graphql', () => {
 
   step('Live, run with her token, receives what she sends from a second browser tab, and Bob’s reply', async () => {
     await openTab(page, 'Live');
-    await pasteToken(page);
+    await tokenInHeaders(page, 'Live');
     // It goes over graphql-ws, carrying what was pasted into Headers.
     const subscribed = () =>
       frames.find(
@@ -235,14 +277,14 @@ describe('GraphiQL at /graphql', () => {
     );
     expect(subscribed()?.payload?.extensions?.headers).toEqual({ authorization: `Bearer ${grace.token}` });
 
-    // A second browser tab on GraphiQL: the same tabs (kept in this browser), Send with Bob's id.
+    // A second browser tab on GraphiQL: the same tabs and token (kept in this browser), Send with Bob's id.
     page2 = await context.newPage();
     watchErrors(page2, 'GraphiQL, second tab', pageErrors);
     recordFrames(page2, 'second');
     await page2.goto(`${server.url}/graphql`);
     await page2.getByRole('button', { name: /Execute query/ }).waitFor();
     await openTab(page2, 'Send');
-    await pasteToken(page2);
+    await tokenInHeaders(page2, 'Send');
     await editTool(page2, 'Variables', '"to": "<a user id>"', (text) =>
       text.replace('"<a user id>"', JSON.stringify(bobId)).replace('"Hello!"', '"Hello from GraphiQL"'),
     );
@@ -268,7 +310,7 @@ describe('GraphiQL at /graphql', () => {
 
   step('History, with Bob’s id, shows the conversation', async () => {
     await openTab(page2!, 'History');
-    await pasteToken(page2!);
+    await tokenInHeaders(page2!, 'History');
     await editTool(page2!, 'Variables', '"with": "<a user id>"', (text) =>
       text.replace('"<a user id>"', JSON.stringify(bobId)),
     );

@@ -29,6 +29,7 @@ import {
   PASSWORD,
   PHONE,
   shot,
+  signInWithToken,
   storySteps,
   visibleConnection,
   waitFor,
@@ -58,9 +59,12 @@ const step = storySteps(
 
 /** Bob's desktop: while true its WebSocket connections are refused; the open ones, to cut. */
 let cutBobDesk = false;
-const bobDeskSockets = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>();
+type SocketPair = { page: WebSocketRoute; server: WebSocketRoute };
+const bobDeskSockets = new Set<SocketPair>();
 /** Inbox queries Bob's desktop sent (over HTTP or the socket), with when. */
 const bobDeskInboxFetches: number[] = [];
+/** Bob's desktop: the typing subscriptions it sent, by socket. */
+const bobDeskTypingSubscribes: Array<{ socket: SocketPair; operationName?: string }> = [];
 
 const inboxRows = (page: Page) => page.getByRole('list', { name: 'Conversations' }).getByTestId('inbox-row');
 const inboxRow = (page: Page, name: string): Locator =>
@@ -96,14 +100,6 @@ async function newPage(context: BrowserContext, who: string): Promise<Page> {
   const page = await context.newPage();
   watchErrors(page, who, pageErrors);
   return page;
-}
-
-/** Signed in by token (the UI sign-up is covered in chat.e2e.ts), at home. */
-async function signIn(page: Page, token: string) {
-  await page.goto(server.url);
-  await page.evaluate((t) => window.localStorage.setItem('parley.token', t), token);
-  await page.reload();
-  await visibleConnection(page).filter({ hasText: 'Live' }).waitFor();
 }
 
 /** Desktop notifications as the page sees them: a recording stand-in for the browser's (headless shows none). */
@@ -174,6 +170,9 @@ beforeAll(async () => {
     ws.onMessage((message) => {
       const frame = JSON.parse(String(message)) as { type: string; payload?: { operationName?: string } };
       if (frame.type === 'subscribe' && frame.payload?.operationName === 'Inbox') bobDeskInboxFetches.push(Date.now());
+      // The typing subscriptions, whatever they are called (this app's one, or one per row as it once was).
+      if (frame.type === 'subscribe' && /^(Inbox|Conversation)?Typing$/.test(frame.payload?.operationName ?? ''))
+        bobDeskTypingSubscribes.push({ socket: pair, operationName: frame.payload?.operationName });
       toServer.send(message);
     });
     toServer.onMessage((message) => ws.send(message));
@@ -214,9 +213,9 @@ describe('the inbox in a real browser: Alice on a desktop, Bob on a desktop and 
         bob.token,
       );
 
-    await signIn(bobDesk, bob.token);
-    await signIn(bobPhone, bob.token);
-    await signIn(aliceDesk, alice.token);
+    await signInWithToken(bobDesk, server.url, bob.token);
+    await signInWithToken(bobPhone, server.url, bob.token);
+    await signInWithToken(aliceDesk, server.url, alice.token);
     for (const page of [bobDesk, bobPhone]) {
       await expectOrder(page, ['Dan Dunn', 'Carol Chen', 'Erin Evans']);
       await expectBadge(page, 'Carol Chen', 1);
@@ -314,6 +313,11 @@ describe('the inbox in a real browser: Alice on a desktop, Bob on a desktop and 
       await shot(bobDesk, 'inbox-desktop-bob-typing');
       await composer(aliceDesk).fill('');
       await inboxRow(bobDesk, 'Alice Archer').getByText('typing…').waitFor({ state: 'detached', timeout: 5_000 });
+
+      // However many rows the inbox has, the tab follows typing with one subscription (no withUserId) per socket.
+      const onOpenSockets = bobDeskTypingSubscribes.filter((s) => bobDeskSockets.has(s.socket));
+      expect(onOpenSockets.map((s) => s.operationName)).toEqual(['Typing']);
+      expect(await bobDesk.getByTestId('inbox-row').count()).toBeGreaterThan(1);
     },
   );
 
@@ -325,7 +329,7 @@ describe('the inbox in a real browser: Alice on a desktop, Bob on a desktop and 
     // The server lets an unrefreshed "typing" lapse (~6 s).
     await headerTyping(bobPhone).waitFor({ state: 'detached', timeout: 12_000 });
     aliceDesk = await newPage(await browser.newContext({ viewport: DESKTOP }), 'Alice desktop');
-    await signIn(aliceDesk, alice.token);
+    await signInWithToken(aliceDesk, server.url, alice.token);
     await expectOrder(aliceDesk, ['Bob Baker']);
   });
 

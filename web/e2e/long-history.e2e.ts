@@ -22,8 +22,8 @@ import {
   failureReport,
   PASSWORD,
   shot,
+  signInWithToken,
   storySteps,
-  visibleConnection,
   waitFor,
   watchErrors,
 } from './support/story';
@@ -61,12 +61,10 @@ function seeded(i: number) {
 }
 
 async function openConversation() {
-  await page.goto(server.url);
-  await page.evaluate((t) => window.localStorage.setItem('parley.token', t), ann.token);
-  await page.goto(`${server.url}/#/chat/${bo.user.id}`);
-  await page.reload(); // a hash change alone does not start the app again
+  // Read before (elsewhere): the conversation opens at its newest message, not at a first unread (reading.e2e.ts).
+  await gql(server.url, 'mutation ($s: ID!) { markRead(senderId: $s) { count } }', { s: bo.user.id }, ann.token);
+  await signInWithToken(page, server.url, ann.token, bo.user.id);
   await scroller().waitFor();
-  await visibleConnection(page).filter({ hasText: 'Live' }).waitFor();
 }
 
 /** Whether the bubble holding exactly `text` is inside the transcript's viewport. */
@@ -112,8 +110,6 @@ async function timeSend(text: string): Promise<number> {
   sent += 1;
   return ms;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Bubbles in the DOM now, and the largest count seen while `during` runs (sampled every animation frame). */
 async function maxBubblesDuring(during: () => Promise<void>): Promise<number> {
@@ -193,13 +189,19 @@ describe('a long conversation in a real browser', () => {
       expect(burst.map((b) => b.shownTimes)).toEqual([0, 0, 1]);
       for (const b of burst) expect(b.spoken).toMatch(/^Bo Brown, \d{1,2}:\d{2}/);
 
-      // The full date-time, by keyboard: the group's time takes the focus and is named by it.
-      const time = bubble(page, 'Burst 3').locator('time');
-      await time.focus();
-      expect(await time.evaluate((t) => t === document.activeElement)).toBe(true);
-      const name = await time.getAttribute('aria-label');
-      expect(name).toBe(await time.getAttribute('title'));
-      expect(name).toMatch(new RegExp(String(new Date().getFullYear())));
+      // The full date-time, by keyboard: the bubble is the message's one Tab stop (its time is not another); its
+      // focus shows the group's full date-time.
+      const last = bubble(page, 'Burst 3');
+      const time = last.locator('time');
+      expect(await time.getAttribute('tabindex')).toBeNull();
+      await last.focus();
+      expect(await last.evaluate((b) => b === document.activeElement)).toBe(true);
+      const full = await time.getAttribute('data-full');
+      expect(full).toBe(await time.getAttribute('title'));
+      expect(full).toMatch(new RegExp(String(new Date().getFullYear())));
+      expect(await time.evaluate((t) => getComputedStyle(t, '::after').content)).toContain(
+        String(new Date().getFullYear()),
+      );
       await shot(page, 'long-history-grouped');
       // The grouped, virtualised transcript (focusable times, rows numbered in the whole) passes axe.
       expect(await seriousViolations(page)).toEqual([]);
@@ -281,10 +283,12 @@ describe('a long conversation in a real browser', () => {
 
   step(`send → Sent with ${TOTAL} loaded is about as fast as with ${FIRST}`, async () => {
     for (let i = 1; i <= 3; i++) sendTimes.many.push(await timeSend(`Timed with ${TOTAL} loaded ${i}`));
-    const few = median(sendTimes.few);
-    const many = median(sendTimes.many);
+    // The fastest of 3, not the median: other work on the machine only ever adds time, and in spikes (a loaded CI
+    // box: 378, 136, 222 ms against 106, 69, 53 ms), while a send made slow by 5000 loaded messages is slow every time.
+    const few = Math.min(...sendTimes.few);
+    const many = Math.min(...sendTimes.many);
     console.log(
-      `send → Sent, median of 3: ${few.toFixed(0)} ms with ${FIRST} loaded, ${many.toFixed(0)} ms with ${TOTAL} ` +
+      `send → Sent, fastest of 3: ${few.toFixed(0)} ms with ${FIRST} loaded, ${many.toFixed(0)} ms with ${TOTAL} ` +
         `(${(many / few).toFixed(2)}×); all: ${JSON.stringify(sendTimes)}`,
     );
     // A modest ratio, not a bare number (machines differ); a floor keeps a very fast baseline from deciding it.

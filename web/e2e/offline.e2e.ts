@@ -36,6 +36,7 @@ import {
   PASSWORD,
   PHONE,
   shot,
+  signInWithToken,
   storySteps,
   visibleConnection,
   waitFor,
@@ -64,16 +65,6 @@ const step = storySteps(
 
 const texts = (page: Page) => page.locator('[data-testid="message"] .bubble__content').allTextContents();
 const status = (page: Page, text: string) => bubble(page, text).getAttribute('data-status');
-
-/** Signed in by token (the UI sign-up is covered in chat.e2e.ts), conversation open. */
-async function openSignedIn(page: Page, token: string, peerId: string) {
-  await page.goto(server.url);
-  await page.evaluate((t) => window.localStorage.setItem('parley.token', t), token);
-  await page.goto(`${server.url}/#/chat/${peerId}`);
-  await page.reload(); // a hash change alone does not start the app again
-  await page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet')).first().waitFor();
-  await visibleConnection(page).filter({ hasText: 'Live' }).waitFor();
-}
 
 /** Resolves once a service worker controls the page (clientsClaim: the first load too). */
 async function controlled(page: Page) {
@@ -182,8 +173,8 @@ describe('offline app shell in a real browser', () => {
   });
 
   step('A opens the conversation; the service worker takes control of the page', async () => {
-    await openSignedIn(pageA, ada.token, ben.user.id);
-    await openSignedIn(pageB, ben.token, ada.user.id);
+    await signInWithToken(pageA, server.url, ada.token, ben.user.id);
+    await signInWithToken(pageB, server.url, ben.token, ada.user.id);
     for (const text of FROM_BEN) await bubble(pageA, text).waitFor();
     await controlled(pageA);
     const registration = await pageA.evaluate(async () => {

@@ -25,6 +25,7 @@ import {
   PASSWORD,
   PHONE,
   shot,
+  signInWithToken,
   storySteps,
   visibleConnection,
   waitFor,
@@ -62,16 +63,6 @@ const texts = (page: Page) => page.locator('[data-testid="message"] .bubble__con
 const status = (page: Page, text: string) => bubble(page, text).getAttribute('data-status');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Signed in by token (the UI sign-up is covered in chat.e2e.ts), conversation open. */
-async function openSignedIn(page: Page, origin: string, token: string, peerId: string) {
-  await page.goto(origin);
-  await page.evaluate((t) => window.localStorage.setItem('parley.token', t), token);
-  await page.goto(`${origin}/#/chat/${peerId}`);
-  await page.reload(); // a hash change alone does not start the app again
-  await page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet')).first().waitFor();
-  await visibleConnection(page).filter({ hasText: 'Live' }).waitFor();
-}
 
 beforeAll(async () => {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -113,8 +104,8 @@ describe('outbox and catch-up in a real browser', () => {
       { r: ben.user.id },
       ada.token,
     );
-    await openSignedIn(pageA, appHost.url, ada.token, ben.user.id);
-    await openSignedIn(pageB, server.url, ben.token, ada.user.id);
+    await signInWithToken(pageA, appHost.url, ada.token, ben.user.id);
+    await signInWithToken(pageB, server.url, ben.token, ada.user.id);
     await bubble(pageA, 'Hi Ben').waitFor();
     await bubble(pageB, 'Hi Ben').waitFor();
     await pageB.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));

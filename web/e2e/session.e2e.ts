@@ -26,6 +26,7 @@ import {
 } from './support/story';
 
 const EXPIRED = 'Your session has expired. Please log in again.';
+const ENDED_ELSEWHERE = 'You were signed out from another device. Please log in again.';
 
 let server: RunningServer;
 let browser: Browser;
@@ -121,8 +122,9 @@ describe('sessions you can end', () => {
     expect(await laptop.getByText(EXPIRED).count()).toBe(0);
     expect(await laptop.getByText(/other devices are still signed in/).count()).toBe(0);
 
-    // The phone did nothing: its socket was closed (4403) and it says why.
-    await phone.getByText(EXPIRED).waitFor();
+    // The phone did nothing: its socket was closed (4403, "Logged out") and it says why — not "expired".
+    await phone.getByText(ENDED_ELSEWHERE).waitFor();
+    expect(await phone.getByText(EXPIRED).count()).toBe(0);
     await phone.getByRole('button', { name: 'Log in' }).waitFor();
     expect(await tokenOf(phone)).toBeNull();
     await shot(phone, 'session-phone-ended-elsewhere');

@@ -11,8 +11,9 @@ import {
   bubble,
   composer,
   failureReport,
+  openConversation,
   openTwoPeople,
-  PASSWORD,
+  signUpInUi,
   storySteps,
   visibleConnection,
 } from './support/story';
@@ -43,22 +44,6 @@ function record(page: Page) {
       if (message.type === 'subscribe') sent.push({ via: 'ws', payload: message.payload! });
     }),
   );
-}
-
-async function signUpInUi(page: Page, username: string, displayName: string) {
-  await page.getByRole('tab', { name: 'Sign up' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel(/Display name/).fill(displayName);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.locator('.me__name', { hasText: displayName }).waitFor();
-}
-
-async function openConversation(page: Page, search: string, displayName: string) {
-  await page.getByRole('tab', { name: 'Find people' }).click();
-  await page.getByLabel('Search people').fill(search);
-  await page.getByRole('button', { name: `Open conversation with ${displayName}` }).click();
-  await page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet')).first().waitFor();
 }
 
 beforeAll(async () => {

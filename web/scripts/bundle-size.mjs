@@ -29,7 +29,21 @@ const BUDGET = { login: 100, chat: 140 };
  * graphql-ws, graphql's printer or the virtualised list; linkifyjs, ~10 kB, is loaded only for a message that may
  * hold a link): its ceiling is just above today's figure, against regressions. Lower it as the bundle shrinks.
  */
-const CEILING = { login: BUDGET.login, chat: 178 };
+// 181: message search (#20: the field and its hits, a conversation opened at a hit, two documents) ~2 kB.
+// 200: messages that change (#18): actions, chips, quotes, change outbox ~5 kB in SignedIn, and the emoji picker
+// (emoji-picker-element, 13.6 kB) counted although it is a lazy chunk loaded only when the full picker opens.
+// 205: attachments (#19): the composer's files and their upload state machine, thumbnails, the viewer and file chips
+// ~4.5 kB in SignedIn, and the attachment fields in every document that selects a message (~0.7 kB). A lazy viewer
+// was tried: its own chunk cost more than it saved.
+// +3.5: Web Push (#21): the push settings, Mute, the page's answers to the service worker and their documents
+// ~3.5 kB (0.9 kB of it in the entry chunk, where rolldown puts every generated document). Splitting the settings
+// into a lazy chunk of their own made the total larger (205 kB: a shared chunk compresses worse), not smaller.
+// +12: your account (#22): the settings view, a lazy chunk (~6 kB, and ~3 kB of gzip lost to the chunk split: the
+// modules it shares with the chat move to a chunk of their own) counted although only opening Settings loads it;
+// blocking in the conversation ~1 kB. Imported statically instead it is 207 kB, all in the signed-in chunk.
+// +2.5: pending uploads kept across reloads (#19: idb-keyval and the queue that resumes them) ~1.5 kB, refused changes
+// shown and who reacted (#18) ~0.7 kB, the catch-up from initialUpdateCursor ~0.3 kB.
+const CEILING = { login: BUDGET.login, chat: 225 };
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const manifestPath = join(dist, '.vite', 'manifest.json');

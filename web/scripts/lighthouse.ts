@@ -4,7 +4,8 @@
 // test-results/lighthouse/. Not part of `npm test` (a minute or two); exits 1 when a page misses its target.
 // LIGHTHOUSE_RUNS (default 3): runs per page, the median by Performance reported.
 //
-// Targets (issue #12): Performance ≥ 95 and Accessibility 100 on both pages.
+// Targets: Accessibility 100 on both pages; Performance ≥ 95 on the login page (issue #12) and ≥ 90 on the conversation
+// (issue #24, with Total Blocking Time ≤ 200 ms).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,9 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(WEB_DIR, '..', 'test-results', 'lighthouse');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TARGET = { performance: 95, accessibility: 100 };
+const TARGET = { accessibility: 100 };
+/** Performance targets per page. */
+const PERFORMANCE_TARGET: Record<string, number> = { login: 95, conversation: 90 };
 const PASSWORD = 'correct horse battery';
 
 // e2e/support is written for jest, which runs it as CommonJS (paths.ts reads __dirname): give it one here.
@@ -64,7 +67,7 @@ function summarise({ name, lhr, all }: Awaited<ReturnType<typeof audit>>): boole
   const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
   const performance = score('performance');
   const accessibility = score('accessibility');
-  const ok = performance >= TARGET.performance && accessibility >= TARGET.accessibility;
+  const ok = performance >= (PERFORMANCE_TARGET[name] ?? 95) && accessibility >= TARGET.accessibility;
   console.log(
     `\n${name}: Performance ${performance}, Accessibility ${accessibility} ${ok ? '(on target)' : '(BELOW TARGET)'}` +
       ` — median of ${all.length} (Performance per run: ${all.join(', ')})`,

@@ -2,7 +2,7 @@
 // short time. A user deleted (or renamed) is seen as such within VIEWER_TTL_MS.
 import { LRUCache } from 'lru-cache';
 import type { Sql } from '../db/index.ts';
-import { statement } from '../db/sql.ts';
+import { col, statement } from '../db/sql.ts';
 import type { PublicUser } from '../users/types.ts';
 
 const VIEWER_TTL_MS = 30_000;
@@ -11,6 +11,7 @@ const MAX_CACHED = 50_000;
 const USER_BY_ID = statement(
   'auth_user_by_id',
   `SELECT "id", "username", "displayName" FROM "User" WHERE "id" = $1::uuid`,
+  { id: col.uuid, username: col.text, displayName: col.text },
 );
 
 export type ViewerCache = {
@@ -25,7 +26,7 @@ export function createViewerCache(sql: Sql): ViewerCache {
     sizeCalculation: () => 1,
     ttl: VIEWER_TTL_MS,
     // Missing users are not cached (fetchMethod's undefined): a deleted account stays refused, a new one is found.
-    fetchMethod: async (id) => (await sql.query<PublicUser>(USER_BY_ID, [id]))[0],
+    fetchMethod: async (id) => (await sql.query(USER_BY_ID, [id]))[0],
   });
   return { get: async (userId) => (await cache.fetch(userId)) ?? null };
 }

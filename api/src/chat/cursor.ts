@@ -25,3 +25,19 @@ export function seqIn(position: MessagePosition, conversationId: string | null, 
     throw badInput(`${argument} is a cursor from another conversation.`, argument);
   return position.seq;
 }
+
+/** A position in a conversation's change log (Message.updateCursor, Conversation.updateCursor). */
+export type ChangePosition = { conversationId: string; changeSeq: number };
+
+// base64url("u:<conversationId>:<changeSeq>"): the prefix keeps them apart from message cursors.
+export function encodeChangeCursor(p: ChangePosition): string {
+  return Buffer.from(`u:${p.conversationId}:${p.changeSeq}`).toString('base64url');
+}
+
+export function decodeChangeCursor(cursor: string, argument: string): ChangePosition {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^u:([0-9a-f-]{36}):(\d{1,10})$/.exec(decoded);
+  if (!match || Number(match[2]) > MAX_SEQ)
+    throw badInput(`${argument} is not an updateCursor returned by this API.`, argument);
+  return { conversationId: match[1], changeSeq: Number(match[2]) };
+}

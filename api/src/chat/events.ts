@@ -10,6 +10,8 @@ import type { ChatMessage, ConversationView, ReadReceipt, TypingEvent } from './
 export type ChatChannels = {
   /** A message was stored (or a send was retried) in which the user is sender or recipient. */
   'user:messageAdded': [userId: string, message: ChatMessage];
+  /** A message of the user's was edited, deleted or reacted to: its new state, with its change position. */
+  'user:messageUpdated': [userId: string, message: ChatMessage];
   /** One of the user's conversations changed (a message either way, a read either way), as the user sees it. */
   'user:conversationUpdated': [userId: string, conversation: ConversationView];
   /** Messages were marked read in one of the user's conversations (by the peer, or by another session). */
@@ -23,6 +25,12 @@ export type ChatPubSub = PubSub<ChatChannels>;
 export function publishMessageAdded(pubsub: ChatPubSub, message: ChatMessage): void {
   pubsub.publish('user:messageAdded', message.senderId, message);
   pubsub.publish('user:messageAdded', message.recipientId, message);
+}
+
+/** A message's new state (after an edit, a deletion, a reaction), to both participants. */
+export function publishMessageUpdated(pubsub: ChatPubSub, message: ChatMessage): void {
+  pubsub.publish('user:messageUpdated', message.senderId, message);
+  pubsub.publish('user:messageUpdated', message.recipientId, message);
 }
 
 /** Each participant's view of a conversation that changed. */

@@ -1,12 +1,12 @@
 // chatHistory: one keyset statement over (conversationId, seq) — an index range scan, never OFFSET — that also
 // says whether the other user exists and where the conversation ends, so the paging flags cost nothing more.
 import type { Sql } from '../db/index.ts';
-import { statement } from '../db/sql.ts';
+import { col, statement, type RowOf } from '../db/sql.ts';
 import { badInput, notFound } from '../errors.ts';
 import { connection, parsePageSize, type Connection } from '../paging.ts';
 import { NO_SUCH_USER, parseOtherUser, participantKey } from './conversation.ts';
 import { decodeMessageCursor, encodeMessageCursor, seqIn, type MessagePosition } from './cursor.ts';
-import { JOIN_USERS, MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './rows.ts';
+import { JOIN_USERS, MESSAGE_COLUMNS, MESSAGE_ROW, toChatMessage, type MessageRow } from './rows.ts';
 import type { ChatMessage } from './types.ts';
 
 export const DEFAULT_HISTORY_PAGE = 50;
@@ -18,6 +18,14 @@ export type HistoryArgs = {
   last?: number | null;
   before?: string | null;
 };
+
+// The message columns are all null or none: they come from one LEFT JOINed row.
+const PAGE_ROW = {
+  conversation: col.nullable(col.uuid),
+  lastSeq: col.nullable(col.int4),
+  ...col.nullableAll(MESSAGE_ROW),
+};
+type PageRow = RowOf<typeof PAGE_ROW>;
 
 // $1/$2 the participant key, $3 the other user, $4 < seq < $5, $6 rows. One row with null message columns when the
 // page is empty; no row when the other user does not exist.
@@ -33,13 +41,10 @@ const page = (direction: 'ASC' | 'DESC') =>
        ORDER BY m."seq" ${direction} LIMIT $6::int
      ) p ON true
      WHERE o."id" = $3::uuid`,
+    PAGE_ROW,
   );
 export const HISTORY_NEWEST_FIRST = page('DESC');
 export const HISTORY_OLDEST_FIRST = page('ASC');
-
-type PageRow = { conversation: string | null; lastSeq: number | null } & (
-  MessageRow | { [K in keyof MessageRow]: null }
-);
 
 export async function chatHistory(sql: Sql, viewerId: string, args: HistoryArgs): Promise<Connection<ChatMessage>> {
   const first = parsePageSize(args.first, 'first');
@@ -52,7 +57,7 @@ export async function chatHistory(sql: Sql, viewerId: string, args: HistoryArgs)
   const forward = first !== undefined;
   const size = first ?? last ?? DEFAULT_HISTORY_PAGE;
   const { userLowId, userHighId } = participantKey(viewerId, otherId);
-  const rows = await sql.query<PageRow>(forward ? HISTORY_OLDEST_FIRST : HISTORY_NEWEST_FIRST, [
+  const rows = await sql.query(forward ? HISTORY_OLDEST_FIRST : HISTORY_NEWEST_FIRST, [
     userLowId,
     userHighId,
     otherId,

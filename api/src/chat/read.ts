@@ -4,7 +4,7 @@
 // is upToMessageId) and marks nothing unless upToMessageId belongs to the pair; when it marks something, it also
 // returns what both participants' views of the conversation need, so the events cost no further query.
 import type { Sql } from '../db/index.ts';
-import { statement } from '../db/sql.ts';
+import { col, statement, type RowOf } from '../db/sql.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { NO_SUCH_USER, parseOtherUser } from './conversation.ts';
 import { publishConversationUpdated, publishMessagesRead, type ChatPubSub } from './events.ts';
@@ -14,40 +14,85 @@ import { parseId } from './validation.ts';
 
 export type MarkReadArgs = { senderId: string; upToMessageId?: string | null };
 
+const MARK_READ_ROW = {
+  count: col.int4,
+  conversationId: col.nullable(col.uuid),
+  senderExists: col.bool,
+  targetSenderId: col.nullable(col.uuid),
+  targetRecipientId: col.nullable(col.uuid),
+  readerUnread: col.nullable(col.int4),
+  readerActivityAt: col.nullable(col.timestamptz),
+  readerMuted: col.nullable(col.bool),
+  senderMuted: col.nullable(col.bool),
+  senderUnread: col.nullable(col.int4),
+  senderActivityAt: col.nullable(col.timestamptz),
+  lastChangeSeq: col.nullable(col.int4),
+  upTo: col.nullable(col.json<MessageJson>()),
+  lastMessage: col.nullable(col.json<MessageJson>()),
+  readerLastRead: col.nullable(col.json<MessageJson>()),
+  senderLastRead: col.nullable(col.json<MessageJson>()),
+  readerUsername: col.text,
+  readerDisplayName: col.text,
+  senderUsername: col.nullable(col.text),
+  senderDisplayName: col.nullable(col.text),
+  blocked: col.bool,
+};
+type MarkReadRow = RowOf<typeof MARK_READ_ROW>;
+
 // $1 viewer (the reader), $2 sender, $3 upToMessageId or null, $4 readAt.
+// While either has blocked the other, the read is the reader's alone: their unread count drops and their private
+// position ("hiddenReadSeq") moves, but no readAt is written and the position the peer sees ("lastReadSeq") stays,
+// so the peer learns it neither live nor through history, the inbox or an export. Those messages keep readAt null
+// until the reader's first markRead after the unblock covers them: it writes them that time (it reveals that they are
+// read now, not when) without taking them off the unread count twice (they are at or below hiddenReadSeq).
+const UNREAD_OF_PAIR = `"recipientId" = $1::uuid AND "senderId" = $2::uuid AND "readAt" IS NULL AND "deletedAt" IS NULL
+       AND "seq" <= CASE WHEN $3::uuid IS NULL THEN 2147483647 ELSE (
+         SELECT "seq" FROM target
+         WHERE "senderId" IN ($1::uuid, $2::uuid) AND "recipientId" IN ($1::uuid, $2::uuid)
+       ) END`;
 export const MARK_READ = statement(
   'chat_mark_read',
   `WITH target AS (
      SELECT "seq", "senderId", "recipientId" FROM "Message" WHERE "id" = $3::uuid
+   ), blocked AS (
+     SELECT EXISTS (SELECT 1 FROM "Block" WHERE ("blockerId", "blockedId") IN (($1::uuid, $2::uuid), ($2::uuid, $1::uuid)))
+       AS "b"
    ), updated AS (
      UPDATE "Message" SET "readAt" = $4::timestamptz
-     WHERE "recipientId" = $1::uuid AND "senderId" = $2::uuid AND "readAt" IS NULL
-       AND "seq" <= CASE WHEN $3::uuid IS NULL THEN 2147483647 ELSE (
-         SELECT "seq" FROM target
-         WHERE "senderId" IN ($1::uuid, $2::uuid) AND "recipientId" IN ($1::uuid, $2::uuid)
-       ) END
+     WHERE ${UNREAD_OF_PAIR} AND NOT (SELECT "b" FROM blocked)
      RETURNING "conversationId", "seq"
+   ), seen AS (
+     SELECT m."conversationId", m."seq" FROM "Message" m
+     JOIN "Membership" me ON me."conversationId" = m."conversationId" AND me."userId" = $1::uuid
+     WHERE (SELECT "b" FROM blocked) AND ${UNREAD_OF_PAIR}
+       AND m."seq" > me."hiddenReadSeq"
+   ), read_rows AS (
+     SELECT * FROM updated UNION ALL SELECT * FROM seen
    ), marked AS (
      SELECT count(*)::int AS "count", max("seq") AS "upToSeq", (array_agg("conversationId"))[1] AS "conversationId"
-     FROM updated
+     FROM read_rows
    ), reader AS (
+     -- Re-evaluated on the current row if a concurrent markRead moved it first: nothing is taken off twice.
      UPDATE "Membership" me
-     SET "unreadCount" = GREATEST(me."unreadCount" - k."count", 0), "lastReadSeq" = GREATEST(me."lastReadSeq", k."upToSeq")
-     FROM marked k
+     SET "unreadCount" = GREATEST(me."unreadCount" - (SELECT count(*)::int FROM read_rows x WHERE x."seq" > me."hiddenReadSeq"), 0),
+         "lastReadSeq" = CASE WHEN bl."b" THEN me."lastReadSeq" ELSE GREATEST(me."lastReadSeq", k."upToSeq") END,
+         "hiddenReadSeq" = CASE WHEN bl."b" THEN GREATEST(me."hiddenReadSeq", k."upToSeq") ELSE me."hiddenReadSeq" END
+     FROM marked k, blocked bl
      WHERE k."count" > 0 AND me."conversationId" = k."conversationId" AND me."userId" = $1::uuid
-     RETURNING me."unreadCount", me."lastReadSeq", me."lastActivityAt"
+     RETURNING me."unreadCount", me."lastReadSeq", me."lastActivityAt", me."muted"
    )
    SELECT k."count", k."conversationId",
           EXISTS (SELECT 1 FROM "User" WHERE "id" = $2::uuid) AS "senderExists",
           t."senderId" AS "targetSenderId", t."recipientId" AS "targetRecipientId",
-          r."unreadCount" AS "readerUnread", r."lastActivityAt" AS "readerActivityAt",
-          sm."unreadCount" AS "senderUnread", sm."lastActivityAt" AS "senderActivityAt",
+          r."unreadCount" AS "readerUnread", r."lastActivityAt" AS "readerActivityAt", r."muted" AS "readerMuted", sm."muted" AS "senderMuted",
+          sm."unreadCount" AS "senderUnread", sm."lastActivityAt" AS "senderActivityAt", c."lastChangeSeq",
           ${messageJson('k."conversationId"', 'k."upToSeq"')} AS "upTo",
           ${messageJson('k."conversationId"', 'c."lastSeq"')} AS "lastMessage",
           ${messageJson('k."conversationId"', 'r."lastReadSeq"')} AS "readerLastRead",
           ${messageJson('k."conversationId"', 'sm."lastReadSeq"')} AS "senderLastRead",
           ru."username" AS "readerUsername", ru."displayName" AS "readerDisplayName",
-          su."username" AS "senderUsername", su."displayName" AS "senderDisplayName"
+          su."username" AS "senderUsername", su."displayName" AS "senderDisplayName",
+          (SELECT "b" FROM blocked) AS "blocked"
    FROM marked k
    LEFT JOIN target t ON true
    LEFT JOIN reader r ON true
@@ -55,27 +100,8 @@ export const MARK_READ = statement(
    LEFT JOIN "Membership" sm ON sm."conversationId" = k."conversationId" AND sm."userId" = $2::uuid
    LEFT JOIN "User" ru ON ru."id" = $1::uuid
    LEFT JOIN "User" su ON su."id" = $2::uuid`,
+  MARK_READ_ROW,
 );
-
-type MarkReadRow = {
-  count: number;
-  conversationId: string | null;
-  senderExists: boolean;
-  targetSenderId: string | null;
-  targetRecipientId: string | null;
-  readerUnread: number | null;
-  readerActivityAt: Date | null;
-  senderUnread: number | null;
-  senderActivityAt: Date | null;
-  upTo: MessageJson | null;
-  lastMessage: MessageJson | null;
-  readerLastRead: MessageJson | null;
-  senderLastRead: MessageJson | null;
-  readerUsername: string;
-  readerDisplayName: string;
-  senderUsername: string | null;
-  senderDisplayName: string | null;
-};
 
 export type MarkReadDeps = { sql: Sql; pubsub: ChatPubSub };
 
@@ -88,7 +114,7 @@ export async function markRead(
   const upTo = args.upToMessageId ?? null;
   if (upTo !== null) parseId(upTo, 'upToMessageId', 'message id');
   const readAt = new Date();
-  const [row] = await deps.sql.query<MarkReadRow>(MARK_READ, [viewerId, senderId, upTo?.toLowerCase() ?? null, readAt]);
+  const [row] = await deps.sql.query(MARK_READ, [viewerId, senderId, upTo?.toLowerCase() ?? null, readAt]);
   if (!row.senderExists) throw notFound(NO_SUCH_USER('senderId'));
   if (upTo !== null) {
     if (row.targetSenderId === null) throw notFound('No message has the id given in upToMessageId.');
@@ -122,6 +148,8 @@ function publishRead(pubsub: ChatPubSub, row: MarkReadRow, readerId: string, sen
     unreadCount: row.readerUnread ?? 0,
     lastActivityAt: row.readerActivityAt ?? lastMessage.createdAt,
     peerLastRead: message(row.senderLastRead),
+    lastChangeSeq: row.lastChangeSeq ?? 0,
+    muted: row.readerMuted ?? false,
   };
   const senderView: ConversationView = {
     id: conversationId,
@@ -131,8 +159,16 @@ function publishRead(pubsub: ChatPubSub, row: MarkReadRow, readerId: string, sen
     unreadCount: row.senderUnread ?? 0,
     lastActivityAt: row.senderActivityAt ?? lastMessage.createdAt,
     peerLastRead: message(row.readerLastRead),
+    lastChangeSeq: row.lastChangeSeq ?? 0,
+    muted: row.senderMuted ?? false,
   };
-  publishConversationUpdated(pubsub, readerView, senderView);
   const receipt = (conversation: ConversationView) => ({ conversation, reader, upTo, readAt, count: row.count });
+  // While either has blocked the other, the read reaches the reader's own sessions only: no receipt to the peer.
+  if (row.blocked) {
+    publishConversationUpdated(pubsub, readerView);
+    publishMessagesRead(pubsub, receipt(readerView));
+    return;
+  }
+  publishConversationUpdated(pubsub, readerView, senderView);
   publishMessagesRead(pubsub, receipt(readerView), receipt(senderView));
 }

@@ -1,6 +1,7 @@
 // What the chat domain hands to resolvers and events: plain rows, users reduced to their public fields (a password
 // hash never leaves the accounts module, never crosses pub/sub).
 
+import type { AttachmentRecord } from '../attachments/types.ts';
 import type { PublicUser } from '../users/types.ts';
 
 export type { PublicUser };
@@ -17,9 +18,26 @@ export type ChatMessage = {
   clientMessageId: string | null;
   createdAt: Date;
   readAt: Date | null;
+  /** When the text was last edited; null if never. */
+  editedAt: Date | null;
+  /** When it was deleted (a tombstone: content "", no reactions, no replyTo); null if not. */
+  deletedAt: Date | null;
+  /** Position of its latest change in the conversation's change log; null if never changed. */
+  changeSeq: number | null;
+  /** The message of the same conversation this one answers. */
+  replyToId: string | null;
+  /** That message, when loaded with this one (undefined: not loaded; null: none). */
+  replyTo?: ChatMessage | null;
+  /** Emoji in the order each was first added, with who added them (the participants). */
+  reactions: ReactionGroup[];
   sender: PublicUser;
   recipient: PublicUser;
+  /** Its attachments, when the statement that read it loaded them (undefined: look them up). */
+  attachments?: AttachmentRecord[];
 };
+
+/** One emoji on a message and the users who added it (in the order they did). */
+export type ReactionGroup = { emoji: string; userIds: string[] };
 
 /** A conversation as one participant (the viewer) sees it. */
 export type ConversationView = {
@@ -32,6 +50,10 @@ export type ConversationView = {
   lastActivityAt: Date;
   /** The newest of the viewer's own messages that the peer has read. */
   peerLastRead: ChatMessage | null;
+  /** The conversation's latest position in its change log (0: nothing changed yet). */
+  lastChangeSeq: number;
+  /** The viewer muted it (setConversationMuted): no Web Push for it. */
+  muted: boolean;
 };
 
 /** markRead marked something: who read, up to which message, as one participant sees it. */

@@ -12,12 +12,20 @@ import type { PublicUser, TypingEvent } from './types.ts';
 export const TYPING_TTL_MS = 6_000;
 const MIN_REFRESH_MS = 2_000;
 
-export type TypingDeps = { pubsub: ChatPubSub; users: { get(id: string): Promise<PublicUser | null> } };
+export type TypingDeps = {
+  pubsub: ChatPubSub;
+  users: { get(id: string): Promise<PublicUser | null> };
+  /** Whether either of two users blocked the other: then typing is not passed on (users/blocks.ts). */
+  blocks?: { between(a: string, b: string): Promise<boolean> };
+};
 
 export type Typing = {
   set(viewer: PublicUser, args: { withUserId: string; typing: boolean }): Promise<boolean>;
-  /** The peer's typing state as it changes; validates `withUserId` first. */
-  subscribe(viewerId: string, args: { withUserId: string }): Promise<AsyncIterable<TypingEvent>>;
+  /**
+   * Typing to the viewer as it changes: from `withUserId` only (validated first), or without it from anyone (each
+   * event names its typist).
+   */
+  subscribe(viewerId: string, args: { withUserId?: string | null }): Promise<AsyncIterable<TypingEvent>>;
 };
 
 export function createTyping(deps: TypingDeps): Typing {
@@ -38,6 +46,8 @@ export function createTyping(deps: TypingDeps): Typing {
   return {
     async set(viewer, args) {
       const otherId = await requireUser(viewer.id, args.withUserId);
+      // Answered as usual, so a blocked typist cannot tell: nothing is passed on.
+      if (await deps.blocks?.between(viewer.id, otherId)) return true;
       const key = `${viewer.id}:${otherId}`;
       const last = published.get(key);
       const now = Date.now();
@@ -53,34 +63,38 @@ export function createTyping(deps: TypingDeps): Typing {
     },
 
     async subscribe(viewerId, args) {
-      const otherId = await requireUser(viewerId, args.withUserId);
+      const otherId = args.withUserId ? await requireUser(viewerId, args.withUserId) : null;
       return new Repeater<TypingEvent>(async (push, stop) => {
-        let expiry: NodeJS.Timeout | undefined;
-        let typist: PublicUser | null = null; // set while the peer is shown as typing
+        // Who is shown as typing (to this subscriber), with the timer that ends it if no refresh comes.
+        const typists = new Map<string, { user: PublicUser; expiry?: NodeJS.Timeout }>();
         const update = (event: TypingEvent) => {
-          clearTimeout(expiry);
-          typist = event.typing ? event.user : null;
-          if (event.typing && event.expiresAt) {
+          const id = event.user.id;
+          clearTimeout(typists.get(id)?.expiry);
+          typists.delete(id);
+          if (event.typing) {
             const lapse = { ...event, typing: false, expiresAt: null };
-            expiry = setTimeout(() => update(lapse), Math.max(0, event.expiresAt.getTime() - Date.now()));
+            const wait = event.expiresAt ? Math.max(0, event.expiresAt.getTime() - Date.now()) : TYPING_TTL_MS;
+            typists.set(id, { user: event.user, expiry: setTimeout(() => update(lapse), wait) });
           }
           void push(event);
         };
+        const follows = (userId: string) => otherId === null || userId === otherId;
         const typingEvents = deps.pubsub.subscribe('user:typing', viewerId);
         const messages = deps.pubsub.subscribe('user:messageAdded', viewerId);
         const pumps = [
           (async () => {
-            for await (const event of typingEvents) if (event.user.id === otherId) update(event);
+            for await (const event of typingEvents) if (follows(event.user.id)) update(event);
           })(),
           (async () => {
+            // A message from someone shown as typing ends their typing.
             for await (const m of messages) {
-              if (m.senderId === otherId && typist)
-                update({ user: typist, toUserId: viewerId, typing: false, expiresAt: null });
+              const typist = typists.get(m.senderId);
+              if (typist) update({ user: typist.user, toUserId: viewerId, typing: false, expiresAt: null });
             }
           })(),
         ];
         await stop;
-        clearTimeout(expiry);
+        for (const typist of typists.values()) clearTimeout(typist.expiry);
         await Promise.all([typingEvents.return?.(), messages.return?.()]);
         await Promise.allSettled(pumps);
       });

@@ -8,10 +8,12 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { MIGRATIONS_DIR } from '../paths.ts';
 import { pgConnection, pgliteConnection } from './connections.ts';
+import { embeddedExtensions } from './extensions.ts';
 import { applyMigrations, readLocalMigrations, type LocalMigration } from './migrator.ts';
 import { createOutageReporter, type OutageReporter } from './outage.ts';
 import { acquireProcessLock, LockedError } from './process-lock.ts';
-import { pgliteSql, pgSql, type Sql } from './sql.ts';
+import { col, pgliteSql, pgSql, statement, type Sql } from './sql.ts';
+import { trackPool } from '../metrics/registry.ts';
 
 export type { PrismaClient };
 export type { Sql } from './sql.ts';
@@ -54,6 +56,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.on('error', (err) => outage.report(err));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const sql = pgSql(pool, outage);
+    const untrackPool = trackPool(pool); // the pool gauges of /metrics, read when scraped
     return {
       prisma,
       sql,
@@ -62,6 +65,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       pendingMigrations: () => pendingIn(sql, migrations),
       ping: async () => void (await sql.query(PING, [])),
       close: async () => {
+        untrackPool();
         await prisma.$disconnect();
         await pool.end();
       },
@@ -79,13 +83,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     );
   });
   const exitCode = process.exitCode;
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+  const [{ PGlite }, { PrismaPGlite }, extensions] = await Promise.all([
     import('@electric-sql/pglite'),
     import('pglite-prisma-adapter'),
+    embeddedExtensions(),
   ]);
   let lite: PGlite;
   try {
-    lite = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
+    lite = await PGlite.create(dir, {
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
+      extensions,
+    });
     process.exitCode = exitCode; // PGlite sets process.exitCode while running; do not let it decide ours.
     const applied = await applyMigrations(pgliteConnection(lite), migrations);
     if (applied.length) opts.log.info({ applied, dataDir: opts.dataDir }, 'applied migrations (embedded database)');
@@ -116,14 +124,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
-const PING = { name: 'ping', text: 'SELECT 1' };
-const APPLIED_MIGRATIONS = {
-  name: 'applied_migrations',
-  text: `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-};
+const PING = statement('ping', 'SELECT 1 AS "one"', { one: col.int4 });
+const APPLIED_MIGRATIONS = statement(
+  'applied_migrations',
+  `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  { migration_name: col.varchar },
+);
 
 async function pendingIn(sql: Sql, migrations: LocalMigration[]): Promise<string[]> {
-  const rows = await sql.query<{ migration_name: string }>(APPLIED_MIGRATIONS, []);
+  const rows = await sql.query(APPLIED_MIGRATIONS, []);
   const applied = new Set(rows.map((r) => r.migration_name));
   return migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
 }

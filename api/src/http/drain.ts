@@ -1,5 +1,5 @@
 // Graceful stop of the HTTP server (SIGTERM): take no new connections, answer every request clients have already
-// sent, then close. See README, Operations.
+// sent, then close. See docs/operations.md.
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 

@@ -7,13 +7,15 @@
 // (empty, which the server refuses with a message saying what is expected) rather than a made-up name that the second
 // visitor would find taken, or a password everyone knows.
 //
-// Every line of these texts is at most 48 characters: GraphiQL's operation, Variables and Headers
+// Every line of the tabs' texts (./graphiql/) is at most 48 characters: GraphiQL's operation, Variables and Headers
 // editors do not wrap, and at 1280 px the operation editor shows about 49 columns (with Docs closed;
 // web/e2e/graphiql.e2e.ts checks 1280, 1400 and 1920 px).
 //
 // With TRUSTED_DOCUMENTS=only GraphiQL is off (it could run nothing: trusted-documents.ts), and a browser asking for
 // it gets a 404 saying why (graphiqlOffPlugin).
+import { Kind, parse } from 'graphql';
 import { shouldRenderGraphiQL, type GraphiQLOptions, type GraphiQLRenderer, type Plugin } from 'graphql-yoga';
+import { TAB_DOCUMENTS, type TabDocument } from './graphiql-tabs.generated.ts';
 
 type Tab = NonNullable<GraphiQLOptions['defaultTabs']>[number];
 
@@ -27,242 +29,29 @@ const NO_HEADERS = `{
   // No token needed here: fill in Variables.
 }`;
 
-// GraphiQL shows the first tab's query but not its variables or headers when it opens (graphql/graphiql#3392: the
-// editors start from `defaultHeaders` and empty variables): so the first tab is one that needs no variables and whose
-// headers are `defaultHeaders`.
-const WELCOME: Tab = {
-  query: `# Welcome to parley: 1:1 chat over GraphQL.
-# Docs (the first icon, top left) says what
-# parley is and describes every type, field
-# and argument.
-#
-# Each tab holds one operation, with its
-# inputs below it: Variables, and Headers for
-# your token. Run it with the play button
-# (or Ctrl-Enter).
-#
-# 1. Tab SignUp: fill in its Variables, run.
-#    (An account already? Tab LogIn.)
-# 2. Copy the token from the result.
-# 3. In each tab you run, open Headers and
-#    replace <paste the token> with it.
-# 4. People lists who you can talk to: copy an
-#    id into the Variables of History or Send.
-# 5. Live shows messages as they come: keep it
-#    running and send from a second browser tab
-#    (switching tabs here stops it).
-#
-# This tab says who the token in Headers is
-# (null without one).
+/** Root fields that need no token: a tab that selects only these gets NO_HEADERS. */
+const NO_TOKEN_FIELDS = new Set(['signUp', 'logIn']);
 
-query Welcome {
-  me { id username displayName }
+function tabOf({ query, variables }: TabDocument): Tab {
+  const operation = parse(query).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const rootFields = (operation?.selectionSet.selections ?? []).flatMap((s) =>
+    s.kind === Kind.FIELD ? [s.name.value] : [],
+  );
+  const needsToken = !rootFields.every((name) => NO_TOKEN_FIELDS.has(name));
+  return { query, ...(variables !== undefined && { variables }), headers: needsToken ? TOKEN_HEADERS : NO_HEADERS };
 }
-`,
-  headers: TOKEN_HEADERS,
-};
 
-const SIGN_UP: Tab = {
-  query: `# Sign up: in Variables (below), fill in a
-# username and a password of your own, then
-# run. Copy the token from the result into the
-# Headers of the tabs you run.
-
-mutation SignUp(
-  $username: String!
-  $password: String!
-  $displayName: String
-) {
-  signUp(
-    username: $username
-    password: $password
-    displayName: $displayName
-  ) {
-    token
-    user { id username displayName }
-  }
-}
-`,
-  variables: `{
-  // 3-32 letters, digits, ".", "_" or "-"
-  "username": "",
-  // 8 characters or more
-  "password": "",
-  // optional: the name others see
-  "displayName": ""
-}`,
-  headers: NO_HEADERS,
-};
-
-const LOG_IN: Tab = {
-  query: `# Log in to the account you signed up with:
-# your username and password in Variables.
-# Then copy the token into the Headers of the
-# tabs you run.
-
-mutation LogIn(
-  $username: String!
-  $password: String!
-) {
-  logIn(
-    username: $username
-    password: $password
-  ) {
-    token
-    user { id username displayName }
-  }
-}
-`,
-  variables: `{
-  "username": "",
-  "password": ""
-}`,
-  headers: NO_HEADERS,
-};
-
-const PEOPLE: Tab = {
-  query: `# Who you can talk to: everyone but you, by
-# username. \`search\` matches usernames and
-# display names. Copy an id into the Variables
-# of History, Send or Live.
-# Needs your token in Headers.
-
-query People($search: String) {
-  users(search: $search, first: 20) {
-    edges { node { id username displayName } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-`,
-  variables: `{
-  "search": ""
-}`,
-  headers: TOKEN_HEADERS,
-};
-
-const HISTORY: Tab = {
-  query: `# A conversation: its newest 20 messages,
-# oldest first. \`with\` is the other person's
-# id (from People). To page back in time, set
-# \`before\` to the pageInfo.startCursor shown.
-# Needs your token in Headers.
-
-query History($with: ID!, $before: String) {
-  chatHistory(
-    withUserId: $with
-    last: 20
-    before: $before
-  ) {
-    edges {
-      cursor
-      node {
-        id content createdAt readAt
-        sender { username }
-      }
-    }
-    pageInfo { hasPreviousPage startCursor }
-  }
-}
-`,
-  variables: `{
-  "with": "<a user id>",
-  "before": null
-}`,
-  headers: TOKEN_HEADERS,
-};
-
-const SEND: Tab = {
-  query: `# Send a message. \`to\` is a user id (from
-# People). \`cid\`, optional, is your own id
-# for the message: sending again with the same
-# cid returns the stored message instead of a
-# second one, so a retry is safe.
-# Needs your token in Headers.
-
-mutation Send(
-  $to: ID!
-  $text: String!
-  $cid: String
-) {
-  sendMessage(
-    recipientId: $to
-    content: $text
-    clientMessageId: $cid
-  ) {
-    id content createdAt
-    recipient { username }
-  }
-}
-`,
-  variables: `{
-  "to": "<a user id>",
-  "text": "Hello!",
-  "cid": null
-}`,
-  headers: TOKEN_HEADERS,
-};
-
-const LIVE: Tab = {
-  query: `# Every message you send or receive, as it is
-# stored. Keep this tab running and send from
-# a second browser tab (or the web app):
-# switching tabs here stops it.
-# \`with\`: only your conversation with that
-# user id. \`after\` (needs \`with\`): first the
-# messages after that cursor, then live ones.
-# Needs your token in Headers.
-
-subscription Live($with: ID, $after: String) {
-  messageAdded(
-    withUserId: $with
-    after: $after
-  ) {
-    id content createdAt cursor
-    sender { username }
-    recipient { username }
-  }
-}
-`,
-  variables: `{
-  "with": null,
-  "after": null
-}`,
-  headers: TOKEN_HEADERS,
-};
-
-const INBOX: Tab = {
-  query: `# Your conversations, latest activity first,
-# with what you have not read yet (markRead
-# clears it).
-# Needs your token in Headers.
-
-query Inbox($first: Int, $after: String) {
-  unreadCount
-  conversations(first: $first, after: $after) {
-    edges {
-      node {
-        peer { id username displayName }
-        unreadCount
-        lastActivityAt
-        lastMessage {
-          content
-          sender { username }
-        }
-      }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-`,
-  variables: `{
-  "first": 20,
-  "after": null
-}`,
-  headers: TOKEN_HEADERS,
-};
-
-/** The tabs GraphiQL opens with (when the browser has none stored from an earlier visit). */
-export const GRAPHIQL_TABS: Tab[] = [WELCOME, SIGN_UP, LOG_IN, PEOPLE, HISTORY, SEND, LIVE, INBOX];
+/**
+ * The tabs GraphiQL opens with (when the browser has none stored from an earlier visit): the documents in
+ * ./graphiql/, one operation each, in the order of their file names (`<n>-<Name>.graphql`, its Variables in
+ * `<n>-<Name>.variables.jsonc`). A new tab is a new file there; scripts/graphiql-tabs.mjs puts them in the bundle
+ * (api/test/graphiql-documents.test.ts validates them against the schema).
+ *
+ * GraphiQL shows the first tab's query but not its variables or headers when it opens (graphql/graphiql#3392: the
+ * editors start from `defaultHeaders` and empty variables): so the first tab (Welcome) needs no variables and its
+ * headers are `defaultHeaders`.
+ */
+export const GRAPHIQL_TABS: Tab[] = TAB_DOCUMENTS.map(tabOf);
 
 export const graphiqlOptions: GraphiQLOptions = {
   title: 'parley GraphiQL',
@@ -292,15 +81,55 @@ export const graphiqlOptions: GraphiQLOptions = {
 const TAB_STYLE = '<style>.graphiql-tab { transform: none !important; }</style>';
 
 /**
+ * One token for every tab. A signUp or logIn run in GraphiQL (its HTTP fetch, watched here) keeps the token in this
+ * browser's localStorage and reloads the page; before GraphiQL starts, every stored tab whose Headers hold an
+ * `"authorization": "Bearer …"` gets that token (the tabs that need none keep theirs). So the token is in every
+ * tab's Headers, after a reload too, and in a second browser tab opened on GraphiQL. GraphiQL keeps its tabs under
+ * `graphiql:tabState` (shouldPersistHeaders keeps their Headers). It runs before GraphiQL's own script, under the
+ * same CSP (security-headers.ts hashes every inline script of the page).
+ */
+export const TOKEN_STORAGE_KEY = 'parley:graphiql:token';
+const SHARED_TOKEN_SCRIPT = `<script>(() => {
+  const KEY = ${JSON.stringify(TOKEN_STORAGE_KEY)};
+  const AUTH = /("authorization"\\s*:\\s*)"Bearer [^"]*"/i;
+  const withToken = (headers, token) => headers.replace(AUTH, (_, key) => key + JSON.stringify('Bearer ' + token));
+  try {
+    const token = localStorage.getItem(KEY);
+    const state = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null');
+    if (token && state && Array.isArray(state.tabs)) {
+      for (const tab of state.tabs) if (typeof tab.headers === 'string') tab.headers = withToken(tab.headers, token);
+      localStorage.setItem('graphiql:tabState', JSON.stringify(state));
+      // The open tab's editor text too: GraphiQL finds the open tab by it.
+      const open = localStorage.getItem('graphiql:headers');
+      if (open) localStorage.setItem('graphiql:headers', withToken(open, token));
+    }
+  } catch (e) {
+    console.warn('parley: could not put the token into the tabs', e);
+  }
+  const fetch = window.fetch.bind(window);
+  window.fetch = async (...args) => {
+    const response = await fetch(...args);
+    response.clone().json().then((body) => {
+      const data = body && body.data;
+      const token = data && ((data.signUp && data.signUp.token) || (data.logIn && data.logIn.token));
+      if (typeof token !== 'string' || token === localStorage.getItem(KEY)) return;
+      localStorage.setItem(KEY, token);
+      setTimeout(() => location.reload(), 300);
+    }, () => {});
+    return response;
+  };
+})();</script>`;
+
+/**
  * GraphiQL's page: megabytes of bundled JavaScript, loaded when someone first opens it rather than at every start;
- * TAB_STYLE goes at the end of its head (after GraphiQL's styles, outside its script: the script's CSP hash is
- * unchanged).
+ * TAB_STYLE and SHARED_TOKEN_SCRIPT go at the end of its head (after GraphiQL's styles, before its script, which is
+ * in the body: that script's CSP hash is unchanged).
  */
 export const renderGraphiQL: GraphiQLRenderer = async (options) => {
   const page = (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options);
   const headEnd = page.indexOf('</head>');
   if (headEnd < 0) throw new Error("GraphiQL's page has no </head>");
-  return page.slice(0, headEnd) + TAB_STYLE + page.slice(headEnd);
+  return page.slice(0, headEnd) + TAB_STYLE + SHARED_TOKEN_SCRIPT + page.slice(headEnd);
 };
 
 export const GRAPHIQL_OFF =

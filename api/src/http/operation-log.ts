@@ -1,20 +1,18 @@
 // One log line per GraphQL operation: name, type, duration, user and error codes — never variables or contents.
+// It is written with the operation's own logger (its context's), which carries the request id (request-id.ts).
 import type { OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.ts';
-import type { Logger } from '../logger.ts';
 
-export function operationLogPlugin(log: Logger): Plugin<Context> {
+export function operationLogPlugin(): Plugin<Context> {
   return {
     onExecute({ args }) {
       const started = performance.now();
       const op = args.document.definitions.find((d: { kind: string }) => d.kind === 'OperationDefinition') as
         OperationDefinitionNode | undefined;
-      const fields = {
-        operation: args.operationName ?? op?.name?.value ?? 'anonymous',
-        type: op?.operation,
-        userId: args.contextValue.viewer?.id,
-      };
+      // The context's logger already names the operation (request-id.ts).
+      const log = args.contextValue.log;
+      const fields = { type: op?.operation, userId: args.contextValue.viewer?.id };
       return {
         onExecuteDone({ result }) {
           const errors = 'errors' in result && result.errors ? result.errors : [];
@@ -27,10 +25,7 @@ export function operationLogPlugin(log: Logger): Plugin<Context> {
       };
     },
     onSubscribe({ args }) {
-      log.info(
-        { operation: args.operationName ?? 'anonymous', type: 'subscription', userId: args.contextValue.viewer?.id },
-        'graphql subscribe',
-      );
+      args.contextValue.log.info({ type: 'subscription', userId: args.contextValue.viewer?.id }, 'graphql subscribe');
     },
   };
 }

@@ -31,18 +31,36 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { queryTooComplex } from '../errors.ts';
+import { MAX_EMOJI } from '../chat/reactions.ts';
+import { MAX_ATTACHMENTS } from '../chat/send.ts';
 import { MAX_PAGE } from '../paging.ts';
 
 /**
  * The limits, and why:
- * - maxCost 5000: the widest legal query of one root field (every field, the largest page) is conversations(first:
- *   100) at 4006, with room to grow (chatHistory(last: 100) 1706, users(first: 100) 606); the web app's costliest
- *   operation, Inbox, is 1605 counted at the largest page. Pages multiplied by aliases are over it: four full
- *   chatHistory(last: 100), two full conversations(first: 100), fifteen users(first: 100) with their users' fields.
+ * - maxCost 80000: the widest legal query of one root field (every field, the largest page) is conversations(first:
+ *   100), each conversation with two messages that each carry their replied-to message, up to 20 reactions and up
+ *   to 10 attachments (Message.reactions and Message.attachments count as their bounds, not as pages), at 76,306
+ *   (40,306 without attachments); chatHistory(last: 100) about 38,000. Pages multiplied by aliases are over it:
+ *   three full chatHistory(last: 100), two full conversations(first: 100). (Before message reactions and replies
+ *   it was 5000, the widest then 4006; before attachments 50000.)
  * - maxDepth 8: the deepest legal selection is 6 (conversations > edges > node > lastMessage > sender > id).
  * - maxAliases 15, maxDirectives 50, maxTokens 1000: no legal query needs many; the widest uses none / ~200 tokens.
  */
-export const QUERY_LIMITS = { maxCost: 5000, maxDepth: 8, maxAliases: 15, maxDirectives: 50, maxTokens: 1000 } as const;
+export const QUERY_LIMITS = {
+  maxCost: 80000,
+  maxDepth: 8,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 1000,
+} as const;
+
+/** Lists that are not pages but have a bound of their own: each counts as that many items. Keyed by name, so a
+ * schema built from schema.graphql counts the same. */
+const LIST_BOUNDS: Record<string, number> = {
+  'Message.reactions': MAX_EMOJI,
+  'Message.attachments': MAX_ATTACHMENTS,
+  'Upload.fields': 5,
+};
 
 /** The arguments that size a page. */
 const PAGE_SIZE_ARGUMENTS = ['first', 'last'];
@@ -57,20 +75,31 @@ export type Cost = {
 
 class StopCounting extends Error {}
 
-/** The page a field asks for, when it has page size arguments: their literal values (clamped to 1..MAX_PAGE), else MAX_PAGE. */
+/**
+ * The most items a list field returns, when its definition says so (`extensions: { maxItems }`): a page smaller
+ * than MAX_PAGE (searchMessages: 50), or a list that is not paged (a search hit's highlights).
+ */
+function maxItemsOf(definition: GraphQLField<unknown, unknown>): number | undefined {
+  const maxItems = definition.extensions?.maxItems;
+  return typeof maxItems === 'number' ? maxItems : undefined;
+}
+
+/** The page a field asks for, when it has page size arguments: their literal values (clamped to 1..its largest
+ * page), else its largest page (MAX_PAGE unless the field declares maxItems). */
 function pageSizeOf(definition: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined {
   const sizeArgs = definition.args.filter((arg) => PAGE_SIZE_ARGUMENTS.includes(arg.name));
   if (!sizeArgs.length) return undefined;
-  const clamp = (n: number) => Math.min(Math.max(n, 1), MAX_PAGE);
+  const largest = maxItemsOf(definition) ?? MAX_PAGE;
+  const clamp = (n: number) => Math.min(Math.max(n, 1), largest);
   let size = 0;
   for (const arg of sizeArgs) {
     const value = node.arguments?.find((a) => a.name.value === arg.name)?.value;
     if (!value) size = Math.max(size, typeof arg.defaultValue === 'number' ? clamp(arg.defaultValue) : 0);
     else if (value.kind === Kind.INT) size = Math.max(size, clamp(Number(value.value)));
-    else if (value.kind !== Kind.NULL) size = MAX_PAGE; // a variable: any legal value may come (or a bad literal)
+    else if (value.kind !== Kind.NULL) size = largest; // a variable: any legal value may come (or a bad literal)
   }
   // None given: the connection's default page, which the schema does not state as a number; count the largest.
-  return size || MAX_PAGE;
+  return size || largest;
 }
 
 /** The cost of one operation of a document; fragments by name. */
@@ -120,7 +149,10 @@ export function operationCost(
         continue;
       }
       const ownPageSize = pageSizeOf(definition, nodes[0]);
-      const items = isListType(getNullableType(definition.type)) ? (ownPageSize ?? pageSize ?? MAX_PAGE) : 1;
+      const bound = LIST_BOUNDS[`${type!.name}.${name}`];
+      const items = isListType(getNullableType(definition.type))
+        ? (ownPageSize ?? maxItemsOf(definition) ?? bound ?? pageSize ?? MAX_PAGE)
+        : 1;
       total += multiplier * items;
       const children = nodes.flatMap((node) => node.selectionSet?.selections ?? []);
       if (children.length) count(getNamedType(definition.type), children, multiplier * items, ownPageSize, depth + 1);

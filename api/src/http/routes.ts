@@ -1,10 +1,16 @@
-// Who answers which path: /graphql (HTTP and SSE; its WebSocket upgrades are graphql-ws.ts'), /health, /ready, and
-// the web app for everything else. Every response carries the security headers (security-headers.ts); a request body
-// over MAX_BODY_BYTES is refused with 413 before anything parses it.
+// Who answers which path: /graphql (HTTP and SSE; its WebSocket upgrades are graphql-ws.ts'), /health, /ready,
+// /metrics (metrics.ts), /export (export.ts: "Download my data"), /uploads (the embedded attachment store, uploads.ts), and the web app for everything else.
+// Every response carries the security headers (security-headers.ts); a request body over MAX_BODY_BYTES is refused
+// with 413 before anything parses it (an upload is limited by its own policy).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { openStreams } from '../metrics/registry.ts';
+import { EXPORT_PATH } from './export.ts';
 import { health, ready, type ReadinessProbe } from './health.ts';
+import { metricsRoute } from './metrics.ts';
+import { requestIdOf } from './request-id.ts';
 import { setSecurityHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
+import type { UploadRoutes } from './uploads.ts';
 import type { ParleyYoga } from './yoga.ts';
 
 /** How long the rest of a refused body is read and dropped before the connection closes. */
@@ -53,9 +59,18 @@ export function createRoutes(opts: {
   readiness: ReadinessProbe;
   webDist: string;
   maxBodyBytes: number;
+  /** The embedded store's upload and download routes (none with S3). */
+  uploads?: UploadRoutes;
+  /** GET /export (export.ts). */
+  exportData?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** METRICS_TOKEN: /metrics answers this bearer token only; unset, /metrics is off on this port. */
+  metricsToken?: string;
+  /** The web app's Content-Security-Policy (security-headers.ts appCsp; APP_CSP by default). */
+  appCsp?: string;
 }): Routes {
   const { yoga, readiness, maxBodyBytes } = opts;
-  const staticHandler = createStaticHandler(opts.webDist);
+  const staticHandler = createStaticHandler(opts.webDist, opts.appCsp);
+  const metrics = metricsRoute(opts.metricsToken);
   const streams = new Set<ServerResponse>();
 
   /**
@@ -99,14 +114,24 @@ export function createRoutes(opts: {
   return {
     handle(req, res) {
       setSecurityHeaders(res);
+      // The balancer's id, or a new one: the client and the log lines see the same (request-id.ts, yoga.ts).
+      const requestId = requestIdOf(req.headers['x-request-id']);
+      req.headers['x-request-id'] = requestId;
+      res.setHeader('x-request-id', requestId);
       // While draining, no connection is kept alive for another request.
       if (readiness.shuttingDown()) res.setHeader('connection', 'close');
-      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return tooLarge(req, res);
       const pathname = (req.url ?? '/').split('?')[0];
+      // Before the body limit: an upload is limited by its policy.
+      if (opts.uploads?.matches(pathname)) return opts.uploads.handle(req, res, pathname);
+      if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return tooLarge(req, res);
       if (pathname === '/graphql' || pathname.startsWith('/graphql/')) {
         if (req.headers.accept?.includes('text/event-stream')) {
           streams.add(res);
-          res.once('close', () => streams.delete(res));
+          openStreams.inc();
+          res.once('close', () => {
+            streams.delete(res);
+            openStreams.dec();
+          });
         }
         if (req.method === 'GET') {
           const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
@@ -126,6 +151,8 @@ export function createRoutes(opts: {
       }
       if (pathname === '/health') return health(req, res);
       if (pathname === '/ready') return void ready(readiness, res);
+      if (pathname === '/metrics') return metrics(req, res);
+      if (pathname === EXPORT_PATH && opts.exportData) return void opts.exportData(req, res);
       staticHandler(req, res);
     },
     endStreams() {

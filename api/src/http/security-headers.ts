@@ -1,7 +1,8 @@
 // What browsers may do with parley's responses. Every response says: no MIME sniffing, no Referer sent from our
 // pages, never framed. Each kind of response has its Content-Security-Policy:
 // - the web app (`/`, static.ts): scripts and styles from its own files only, network to its own origin (and its
-//   WebSocket), images from itself and data: URIs (the CSS icons);
+//   WebSocket), images from itself, data: URIs (the CSS icons) and blob: URLs (a picked image's preview before it is
+//   uploaded); with S3 attachments, also the bucket's origins (uploads are POSTed there, images shown from there);
 // - GraphiQL (GET /graphql from a browser): Yoga renders it as one page with an inline script, allowed by its
 //   SHA-256 hash; Monaco starts its workers from blob: URLs and inserts style elements as it runs, so styles are
 //   'unsafe-inline' there, on that page only;
@@ -17,15 +18,21 @@ const CONNECT = "connect-src 'self' ws: wss:";
 
 export const API_CSP = "default-src 'none'; " + LOCKDOWN;
 
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  CONNECT,
-  LOCKDOWN,
-].join('; ');
+/** The web app's policy; `storageOrigins`: where attachments are uploaded to and shown from besides this origin. */
+export function appCsp(storageOrigins: readonly string[] = []): string {
+  const extra = storageOrigins.map((o) => ` ${o}`).join('');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data: blob:${extra}`,
+    "font-src 'self'",
+    CONNECT + extra,
+    LOCKDOWN,
+  ].join('; ');
+}
+
+export const APP_CSP = appCsp();
 
 /** GraphiQL's policy, allowing exactly the inline scripts whose hashes are given ('none' without any). */
 export function graphiqlCsp(scriptHashes: string[]): string {

@@ -6,12 +6,15 @@
 // What the plugin leaves open is closed here: stream tokens are random UUIDs from crypto (graphql-sse's own come
 // from Math.random, which can be predicted), a reservation needs a signed-in user and belongs to that user (every
 // request to the stream must be signed in as them), a user holds at most MAX_STREAMS_PER_USER of them, and one not
-// opened within RESERVATION_MS is dropped. Operations run through Yoga's envelop with the POST's Authorization, like
-// any other request.
+// opened within RESERVATION_MS is dropped. A reservation lives as long as the session that made it: when that session
+// ends or expires (auth/session-watch.ts), the stream is dropped, or ended if it was opened. Operations run through
+// Yoga's envelop with the POST's Authorization, like any other request (their own session ends them:
+// stream-sessions.ts).
 import { randomUUID } from 'node:crypto';
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import type { Plugin } from 'graphql-yoga';
-import { authenticate, type Services } from '../context.ts';
+import type { Watched } from '../auth/session-watch.ts';
+import { authenticate, type Authentication, type Services } from '../context.ts';
 
 export const SSE_STREAM_PATH = '/graphql/stream';
 /** graphql-sse's header (and `token` its query parameter) naming a reserved stream. */
@@ -19,8 +22,17 @@ const TOKEN_HEADER = 'x-graphql-event-stream-token';
 const MAX_STREAMS_PER_USER = 10;
 /** A reservation not opened by then is dropped (graphql-sse's client opens it right after reserving). */
 const RESERVATION_MS = 30_000;
+const STREAM_END_DELAY_MS = 100;
 
-type Reservation = { userId: string; opened: boolean; expiry?: NodeJS.Timeout };
+type Reservation = {
+  userId: string;
+  opened: boolean;
+  expiry?: NodeJS.Timeout;
+  /** The watch on the session that made it. */
+  watched?: Watched;
+  /** Ends the opened stream (its response). */
+  end?: () => void;
+};
 /** The handler's refusal: [body, init]. */
 type Refusal = readonly [string, { status: number; statusText: string; headers: Record<string, string> }];
 
@@ -43,20 +55,38 @@ export function graphqlSsePlugin(
   /** The requests drop() makes itself. */
   const dropping = new WeakSet<Request>();
 
+  /** The GET requests that open a reservation, and its token. */
+  const opening = new WeakMap<Request, string>();
+
   const release = (token: string) => {
-    clearTimeout(reservations.get(token)?.expiry);
+    const reservation = reservations.get(token);
+    clearTimeout(reservation?.expiry);
+    reservation?.watched?.stop();
     reservations.delete(token);
   };
 
+  /** The session that made a reservation ended: drop it, or end its stream if it was opened. */
+  const sessionEnded = (token: string) => {
+    const reservation = reservations.get(token);
+    if (!reservation?.opened) return void drop(token).catch(() => release(token));
+    release(token);
+    // A moment later, so the last results of its operations (UNAUTHENTICATED, stream-sessions.ts) are sent first.
+    setTimeout(() => reservation.end?.(), STREAM_END_DELAY_MS).unref();
+  };
+
   /** The signed-in user of a request, or the refusal to answer with. */
-  const userOf = async (request: Request): Promise<string | Refusal> => {
+  const signedIn = async (request: Request): Promise<Required<Authentication> | Refusal> => {
     try {
       const auth = await authenticate(services, request.headers.get('authorization') ?? undefined);
-      if (auth.viewer) return auth.viewer.id;
+      if (auth.viewer && auth.session) return auth as Required<Authentication>;
       return refusal(401, 'UNAUTHENTICATED', auth.authError ?? 'A stream needs Authorization: Bearer <token>.');
     } catch {
       return refusal(503, 'SERVICE_UNAVAILABLE', 'The token cannot be checked right now: try again shortly.');
     }
+  };
+  const userOf = async (request: Request): Promise<string | Refusal> => {
+    const auth = await signedIn(request);
+    return 'viewer' in auth ? auth.viewer!.id : auth;
   };
 
   /**
@@ -85,8 +115,9 @@ export function graphqlSsePlugin(
     authenticate: async ({ raw: request, method, url }) => {
       if (method === 'PUT') {
         // A reservation: always a token of ours, never one the client names.
-        const userId = await userOf(request);
-        if (typeof userId !== 'string') return userId;
+        const auth = await signedIn(request);
+        if (!('viewer' in auth)) return auth;
+        const userId = auth.viewer!.id;
         const held = [...reservations.values()].filter((r) => r.userId === userId).length;
         if (held >= maxStreamsPerUser) {
           return refusal(429, 'TOO_MANY_STREAMS', `At most ${maxStreamsPerUser} streams per user: close one first.`);
@@ -95,6 +126,7 @@ export function graphqlSsePlugin(
         const reservation: Reservation = { userId, opened: false };
         reservation.expiry = setTimeout(() => void drop(token).catch(() => release(token)), reservationMs);
         reservation.expiry.unref();
+        reservation.watched = services.sessions.watch(auth.session!, () => sessionEnded(token));
         reservations.set(token, reservation);
         return token;
       }
@@ -118,10 +150,54 @@ export function graphqlSsePlugin(
         reservation.opened = true;
         clearTimeout(reservation.expiry);
         request.signal.addEventListener('abort', () => release(token), { once: true });
+        opening.set(request, token);
       }
       return token;
     },
   });
 
+  // The opened stream's response, made endable from here (graphql-sse ends a stream only when its client leaves).
+  const onRequest = sse.onRequest!;
+  sse.onRequest = (payload) =>
+    onRequest({
+      ...payload,
+      endResponse: (response) => {
+        const token = opening.get(payload.request);
+        const reservation = token === undefined ? undefined : reservations.get(token);
+        if (!reservation || !response.body) return payload.endResponse(response);
+        const { body, end } = endable(response.body, payload.fetchAPI.ReadableStream);
+        reservation.end = end;
+        payload.endResponse(new payload.fetchAPI.Response(body, response));
+      },
+    });
+
   return sse;
+}
+
+/** `source` as a stream that `end()` closes (cancelling `source`, which stops what feeds it). */
+function endable(source: ReadableStream<Uint8Array>, Stream: typeof ReadableStream) {
+  const reader = source.getReader();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const body = new Stream<Uint8Array>({
+    start: (c) => void (controller = c),
+    pull: async (c) => {
+      const { done, value } = await reader.read();
+      if (done) closeQuietly(c);
+      else c.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const end = () => {
+    void reader.cancel().catch(() => {});
+    if (controller) closeQuietly(controller);
+  };
+  return { body, end };
+}
+
+function closeQuietly(controller: ReadableStreamDefaultController<Uint8Array>) {
+  try {
+    controller.close();
+  } catch {
+    // already closed
+  }
 }

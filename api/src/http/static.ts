@@ -26,7 +26,8 @@ function isSourceMap(url = '/'): boolean {
   return /\.map\/*$/i.test(pathname);
 }
 
-export function createStaticHandler(webDist: string): Handler {
+/** `csp`: the app's Content-Security-Policy (appCsp). */
+export function createStaticHandler(webDist: string, csp = APP_CSP): Handler {
   if (!existsSync(path.join(webDist, 'index.html'))) {
     return (_req, res) => {
       res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
@@ -48,7 +49,7 @@ export function createStaticHandler(webDist: string): Handler {
   });
   const notFound = (res: ServerResponse) => void res.writeHead(404).end();
   return (req, res) => {
-    res.setHeader('content-security-policy', APP_CSP);
+    res.setHeader('content-security-policy', csp);
     // sirv sets it on a 200 only; a 304 (and a 404) must vary the same way.
     res.setHeader('vary', 'Accept-Encoding');
     if (isSourceMap(req.url)) return notFound(res);

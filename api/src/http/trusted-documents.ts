@@ -2,7 +2,7 @@
 // apps that send them: the web app's (web/src/gql/persisted-documents.json, written by codegen) and any listed in
 // TRUSTED_DOCUMENTS_MANIFESTS (a mobile app's). A client sends the id in extensions.persistedQuery.sha256Hash
 // (Apollo's shape, version 1) instead of the query text: over HTTP without `query` (Yoga's persisted-operations
-// plugin), over graphql-ws with an empty `query` (graphql-ws.ts asks resolveOverWs before parsing).
+// plugin), over graphql-ws with an empty `query` (ws-operations.ts asks resolveOverWs before parsing).
 //
 // TRUSTED_DOCUMENTS=off (the default, for third-party clients): text runs as ever, and so do known ids; an unknown
 // id answers PersistedQueryNotFound (PERSISTED_QUERY_NOT_FOUND), on which Apollo clients send the text.
@@ -19,9 +19,10 @@ import { parse, type DocumentNode, type GraphQLError } from 'graphql';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { z } from 'zod';
+import type { TrustedDocumentsMode } from '../config.ts';
 import { REQUEST_ERROR_HTTP } from '../errors.ts';
 
-export type TrustedDocumentsMode = 'off' | 'only';
+export type { TrustedDocumentsMode };
 
 export type TrustedDocuments = {
   mode: TrustedDocumentsMode;

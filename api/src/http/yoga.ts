@@ -22,19 +22,28 @@ import { csrfPlugin } from './csrf.ts';
 import { armorRejects, errorCodesPlugin } from './error-codes.ts';
 import { graphiqlOffPlugin, graphiqlOptions, renderGraphiQL } from './graphiql.ts';
 import { inputHygienePlugin } from './input-hygiene.ts';
+import { metricsPlugin } from './metrics.ts';
 import { disableIntrospectionPlugin } from './introspection.ts';
 import { operationLogPlugin } from './operation-log.ts';
 import { costLimitPlugin, QUERY_LIMITS } from './query-limits.ts';
+import { operationNameLogPlugin, requestIdOf } from './request-id.ts';
 import { graphiqlUnderCsp } from './security-headers.ts';
 import { graphqlSsePlugin } from './sse.ts';
+import { streamSessionsPlugin } from './stream-sessions.ts';
 import { trustedDocumentsPlugin, type TrustedDocuments } from './trusted-documents.ts';
 
 /** What graphql-ws hands Yoga for an operation: the socket's connectionParams, and the authentication it did. */
 export type WsServerContext = {
   connectionParams?: Record<string, unknown>;
   preAuth?: Authentication;
+  /** The operation runs on the socket's own session, whose end closes the socket (ws-sessions.ts). */
+  sessionEndsSocket?: boolean;
   /** The socket's client address (graphql-ws); HTTP requests carry theirs in `req`. */
   clientIp?: string;
+  /** The socket's User-Agent (graphql-ws); HTTP requests carry theirs in their headers. */
+  userAgent?: string | null;
+  /** The operation's request id over graphql-ws (request-id.ts); HTTP requests carry theirs in X-Request-Id. */
+  requestId?: string;
   req?: IncomingMessage;
 };
 export type ParleyYoga = YogaServerInstance<WsServerContext, Context>;
@@ -71,14 +80,18 @@ export function createParleyYoga(
       isDev: false,
     },
     logging: yogaLogger(log),
-    context: async ({ request, connectionParams, preAuth, clientIp, req }) => {
+    context: async ({ request, connectionParams, preAuth, clientIp, userAgent: socketAgent, requestId, req }) => {
       // graphql-ws authenticates once per socket (onConnect) or per operation, and passes the result as preAuth.
       const ip = clientIp ?? clientIpOf(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), trustProxy);
-      if (preAuth) return { ...services, ...preAuth, clientIp: ip };
+      // Every log line of the operation carries its request id (routes.ts set X-Request-Id on HTTP requests).
+      const log = services.log.child({ requestId: requestId ?? requestIdOf(request.headers.get('x-request-id')) });
+      const userAgent = socketAgent !== undefined ? socketAgent : request.headers.get('user-agent');
+      if (preAuth) return { ...services, ...preAuth, clientIp: ip, userAgent, log };
       const authorization = connectionParams
         ? authorizationParam(connectionParams)
         : request.headers.get('authorization');
-      return { ...services, ...(await authenticate(services, authorization ?? undefined)), clientIp: ip };
+      const auth = await authenticate(services, authorization ?? undefined);
+      return { ...services, ...auth, clientIp: ip, userAgent, log };
     },
     plugins: [
       // Query limits (query-limits.ts): a document over one is refused before it runs, with QUERY_TOO_COMPLEX
@@ -101,8 +114,11 @@ export function createParleyYoga(
       ...(exposure.trustedDocuments.mode === 'only' ? [graphiqlOffPlugin()] : []),
       trustedDocumentsPlugin(exposure.trustedDocuments),
       inputHygienePlugin(),
-      operationLogPlugin(log),
+      operationNameLogPlugin(), // before operationLogPlugin, whose line then carries the request id
+      operationLogPlugin(),
       errorCodesPlugin(),
+      metricsPlugin(), // after errorCodesPlugin: the outcome counted is the code the client sees
+      streamSessionsPlugin(), // subscriptions on their own token end with their session (stream-sessions.ts)
       graphqlSsePlugin(services), // graphql-sse's single-connection mode at /graphql/stream (sse.ts)
     ],
   });

@@ -1,6 +1,5 @@
-import { builder } from '../builder.ts';
+import { builder, viewerOf } from '../builder.ts';
 import type { PublicUser } from '../users/types.ts';
-import { requireViewer } from '../context.ts';
 import { logIn, signUp, USERNAME_RULE } from '../users/accounts.ts';
 import { UserType } from './user.ts';
 
@@ -20,6 +19,7 @@ const AuthPayload = builder.objectRef<{ token: string; user: PublicUser }>('Auth
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
+    skipTypeScopes: true, // public: how a token is got
     description:
       'Creates an account and signs in. BAD_USER_INPUT when the username is taken or an argument is invalid.',
     args: {
@@ -34,11 +34,12 @@ builder.mutationFields((t) => ({
       await ctx.throttle.signUp(ctx.clientIp);
       const user = await signUp(ctx.prisma, args);
       ctx.log.info({ userId: user.id }, 'user signed up');
-      return { user, token: await ctx.sessions.start(user.id) };
+      return { user, token: await ctx.sessions.start(user.id, ctx.userAgent) };
     },
   }),
   logIn: t.field({
     type: AuthPayload,
+    skipTypeScopes: true, // public: how a token is got
     description: 'Signs in with username and password. UNAUTHENTICATED when they do not match.',
     args: {
       username: t.arg.string({ required: true, description: 'The username (case-insensitive).' }),
@@ -46,7 +47,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const user = await logIn(ctx, args);
-      return { user, token: await ctx.sessions.start(user.id) };
+      return { user, token: await ctx.sessions.start(user.id, ctx.userAgent) };
     },
   }),
   logOut: t.boolean({
@@ -54,12 +55,12 @@ builder.mutationFields((t) => ({
       'Ends the session of the token this request carries: the token is refused from then on, on every instance, ' +
       'and sockets opened with it are closed (4403). True when the session was open.',
     resolve: (_root, _args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const viewer = viewerOf(ctx);
       return ctx.sessions.end(viewer.id, ctx.session!.id);
     },
   }),
   logOutEverywhere: t.int({
     description: 'Ends every open session of yours (every device), this one included. Returns how many were ended.',
-    resolve: (_root, _args, ctx) => ctx.sessions.endAll(requireViewer(ctx).id),
+    resolve: (_root, _args, ctx) => ctx.sessions.endAll(viewerOf(ctx).id),
   }),
 }));

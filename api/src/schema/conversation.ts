@@ -1,10 +1,9 @@
 // The inbox: conversations with unread counts and read positions, live receipts, typing.
-import { builder } from '../builder.ts';
+import { builder, viewerOf } from '../builder.ts';
 import { conversationUpdates, readReceipts } from '../chat/events.ts';
 import { conversations, conversationWith, unreadTotal } from '../chat/inbox.ts';
 import { parseOtherUser } from '../chat/conversation.ts';
 import type { ConversationView, ReadReceipt, TypingEvent } from '../chat/types.ts';
-import { requireViewer } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { connectionTypes } from './connection.ts';
 import { MessageType } from './message.ts';
@@ -62,7 +61,7 @@ const ReadReceiptType = builder.objectRef<ReadReceipt>('ReadReceipt').implement(
 });
 
 const TypingEventType = builder.objectRef<TypingEvent>('TypingEvent').implement({
-  description: 'The peer started or stopped typing to you. Ephemeral: never stored.',
+  description: 'Someone (`user`) started or stopped typing to you. Ephemeral: never stored.',
   fields: (t) => ({
     user: t.field({ type: UserType, description: 'Who is typing.', resolve: (e) => e.user }),
     typing: t.exposeBoolean('typing', {
@@ -82,23 +81,23 @@ builder.queryFields((t) => ({
     type: ConversationConnection,
     description:
       'Your conversations, most recent activity first, with unread counts: the inbox. Relay paging forward ' +
-      '(`first`/`after`). Requires sign-in.',
+      '(`first`/`after`).',
     args: {
       first: t.arg.int({ required: false, description: 'Page size, 1..100 (default 20).' }),
       after: t.arg.string({ required: false, description: 'Conversations after this cursor (`pageInfo.endCursor`).' }),
     },
-    resolve: (_root, args, ctx) => conversations(ctx.sql, requireViewer(ctx).id, args),
+    resolve: (_root, args, ctx) => conversations(ctx.sql, viewerOf(ctx).id, args),
   }),
   conversation: t.field({
     type: ConversationType,
     nullable: true,
-    description: 'Your conversation with one user; null when the two of you have no message yet. Requires sign-in.',
+    description: 'Your conversation with one user; null when the two of you have no message yet.',
     args: { withUserId: t.arg.id({ required: true, description: 'The other participant.' }) },
-    resolve: (_root, args, ctx) => conversationWith(ctx.sql, requireViewer(ctx).id, args.withUserId),
+    resolve: (_root, args, ctx) => conversationWith(ctx.sql, viewerOf(ctx).id, args.withUserId),
   }),
   unreadCount: t.int({
-    description: 'Your unread messages over all conversations (the sum of their unreadCount). Requires sign-in.',
-    resolve: (_root, _args, ctx) => unreadTotal(ctx.sql, requireViewer(ctx).id),
+    description: 'Your unread messages over all conversations (the sum of their unreadCount).',
+    resolve: (_root, _args, ctx) => unreadTotal(ctx.sql, viewerOf(ctx).id),
   }),
 }));
 
@@ -112,7 +111,7 @@ builder.mutationFields((t) => ({
       typing: t.arg.boolean({ required: true, description: 'True while typing, false when stopped.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const viewer = viewerOf(ctx);
       await ctx.throttle.cheap(viewer.id);
       return ctx.typing.set(viewer, args);
     },
@@ -125,20 +124,20 @@ builder.subscriptionFields((t) => ({
     description:
       'Each of your conversations every time it changes — a message added in either direction, messages read by ' +
       'either side — as you see it, in every session of yours. Refetch `conversations` after a reconnect: this is ' +
-      'state, not a log. Requires sign-in.',
-    subscribe: (_root, _args, ctx) => conversationUpdates(ctx.pubsub, requireViewer(ctx).id),
+      'state, not a log.',
+    subscribe: (_root, _args, ctx) => conversationUpdates(ctx.pubsub, viewerOf(ctx).id),
     resolve: (conversation: ConversationView) => conversation,
   }),
   messagesRead: t.field({
     type: ReadReceiptType,
     description:
       'Read receipts: when the peer reads your messages (live ✓✓), and when you read in another session. Only ' +
-      'reads that marked something. Requires sign-in.',
+      'reads that marked something.',
     args: {
       withUserId: t.arg.id({ required: false, description: 'Only receipts of your conversation with this user.' }),
     },
     subscribe: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const viewer = viewerOf(ctx);
       const peerId = args.withUserId ? parseOtherUser(viewer.id, args.withUserId, 'withUserId') : null;
       if (peerId && !(await ctx.viewers.get(peerId))) throw notFound('No user has the id given in withUserId.');
       return readReceipts(ctx.pubsub, viewer.id, peerId);
@@ -148,10 +147,16 @@ builder.subscriptionFields((t) => ({
   typing: t.field({
     type: TypingEventType,
     description:
-      'When the other user starts or stops typing to you. A `typing: true` that is not refreshed lapses by itself ' +
-      '(`typing: false` is sent). Requires sign-in.',
-    args: { withUserId: t.arg.id({ required: true, description: 'Whose typing to follow.' }) },
-    subscribe: (_root, args, ctx) => ctx.typing.subscribe(requireViewer(ctx).id, args),
+      'When someone starts or stops typing to you: one person (`withUserId`), or without it anyone (`user` says ' +
+      'who). A `typing: true` that is not refreshed lapses by itself (`typing: false` is sent).',
+    args: {
+      withUserId: t.arg.id({
+        required: false,
+        description:
+          'Whose typing to follow; omit it to follow everyone typing to you (one subscription for an inbox).',
+      }),
+    },
+    subscribe: (_root, args, ctx) => ctx.typing.subscribe(viewerOf(ctx).id, args),
     resolve: (event: TypingEvent) => event,
   }),
 }));

@@ -1,15 +1,31 @@
 // The GraphQL schema, assembled from the domain modules.
 import { GraphQLSchema } from 'graphql';
-import { builder } from '../builder.ts';
+import { builder, SIGNED_IN } from '../builder.ts';
 import './scalars.ts';
 import './user.ts';
 import './auth.ts';
 import './message.ts';
 import './conversation.ts';
+import './attachments.ts';
+import './lifecycle.ts';
+import './search.ts';
+import './push.ts';
+import './account.ts';
+import './blocks.ts';
 
-builder.queryType({ description: 'Reading: who you are, people, and conversation history.' });
-builder.mutationType({ description: 'Accounts, messages, reads and typing.' });
-builder.subscriptionType({ description: 'Live events over graphql-ws (WebSocket) or SSE on /graphql.' });
+// Every root field requires sign-in unless it opts out with `skipTypeScopes: true` (builder.ts).
+builder.queryType({
+  description: 'Reading: who you are, people, and conversation history.',
+  authScopes: SIGNED_IN,
+});
+builder.mutationType({
+  description: 'Accounts, messages (and their edits, deletions, reactions), reads and typing.',
+  authScopes: SIGNED_IN,
+});
+builder.subscriptionType({
+  description: 'Live events over graphql-ws (WebSocket) or SSE on /graphql.',
+  authScopes: SIGNED_IN,
+});
 
 // The first thing a third party or a code generator reads (printed at the top of schema.graphql, shown by
 // GraphiQL): what parley is, how to authenticate, where to start, and the error codes.
@@ -23,8 +39,8 @@ session of yours.
 
 Where to start: \`me\`; the inbox is \`conversations\` (with \`unreadCount\`); \`users(search:)\` finds people to \
 talk to; \`chatHistory(withUserId:, last:)\` pages back through a conversation; \`sendMessage\` with a \
-\`clientMessageId\` is safe to retry; \`markRead\`, \`setTyping\`. Live: \`messageAdded(after:)\`, \
-\`conversationUpdated\`, \`messagesRead\`, \`typing\`. Lists are Relay connections.
+\`clientMessageId\` is safe to retry; \`markRead\`, \`setTyping\`; \`editMessage\`, \`deleteMessage\`, \`addReaction\`. Live: \`messageAdded(after:)\`, \
+\`messageUpdated(after:)\`, \`conversationUpdated\`, \`messagesRead\`, \`typing\`. Lists are Relay connections.
 
 Errors carry \`extensions.code\`: UNAUTHENTICATED (no valid token, or a wrong password at logIn), BAD_USER_INPUT (with \
 \`extensions.argument\`), NOT_FOUND, FORBIDDEN, RATE_LIMITED (wait \`extensions.retryAfter\` seconds; HTTP 429 with \

@@ -1,10 +1,9 @@
-import { builder } from '../builder.ts';
+import { builder, viewerOf } from '../builder.ts';
 import { encodeMessageCursor } from '../chat/cursor.ts';
 import { chatHistory } from '../chat/history.ts';
 import { markRead } from '../chat/read.ts';
 import { sendMessage } from '../chat/send.ts';
 import type { ChatMessage } from '../chat/types.ts';
-import { requireViewer } from '../context.ts';
 import { connectionTypes } from './connection.ts';
 import { UserType } from './user.ts';
 
@@ -20,7 +19,10 @@ export const MessageType = builder.objectRef<ChatMessage>('Message').implement({
     }),
     sender: t.field({ type: UserType, description: 'Who wrote the message.', resolve: (m) => m.sender }),
     recipient: t.field({ type: UserType, description: 'Who the message is for.', resolve: (m) => m.recipient }),
-    content: t.exposeString('content', { description: 'The text, trimmed, 1..4000 characters.' }),
+    content: t.string({
+      description: 'The text, trimmed, 1..4000 characters; "" when the message was deleted (deletedAt).',
+      resolve: (m) => (m.deletedAt ? '' : m.content),
+    }),
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
       description: 'When the server stored the message. Never decreases along a conversation.',
@@ -56,7 +58,7 @@ builder.queryFields((t) => ({
     description:
       'The messages between you and another user, both directions, oldest to newest inside a page. ' +
       'Relay paging: `last: N` is the newest N (the default is last: 50), `before` pages back in time, ' +
-      '`first`/`after` page forward. At most 100 per page. Requires sign-in.',
+      '`first`/`after` page forward. At most 100 per page.',
     args: {
       withUserId: t.arg.id({ required: true, description: 'The other participant.' }),
       first: t.arg.int({ required: false, description: 'The first N messages (after `after`), 1..100.' }),
@@ -64,7 +66,7 @@ builder.queryFields((t) => ({
       last: t.arg.int({ required: false, description: 'The last N messages (before `before`), 1..100.' }),
       before: t.arg.string({ required: false, description: 'Only messages before this cursor.' }),
     },
-    resolve: (_root, args, ctx) => chatHistory(ctx.sql, requireViewer(ctx).id, args),
+    resolve: (_root, args, ctx) => chatHistory(ctx.sql, viewerOf(ctx).id, args),
   }),
 }));
 
@@ -76,18 +78,42 @@ builder.mutationFields((t) => ({
       'Retrying with the same clientMessageId returns the stored message instead of sending it twice.',
     args: {
       recipientId: t.arg.id({ required: true, description: 'Who the message is for (not yourself).' }),
-      content: t.arg.string({ required: true, description: 'The text; trimmed, then 1..4000 characters.' }),
+      content: t.arg.string({
+        required: true,
+        description: 'The text; trimmed, then 1..4000 characters (or empty, with attachments).',
+      }),
       clientMessageId: t.arg.string({
         required: false,
         description:
           'Your own unique id for this message (e.g. a UUID, up to 128 characters), which makes retries safe. ' +
           'Reusing it for a different message is BAD_USER_INPUT.',
       }),
+      attachmentIds: t.arg.idList({
+        required: false,
+        description:
+          'Up to 10 of your uploads (createUpload ids), finished and not attached yet; with one, `content` may be ' +
+          'empty. An unknown, unfinished, foreign or already attached upload, or one whose bytes are not of its ' +
+          'declared type, is BAD_USER_INPUT.',
+      }),
+      replyToId: t.arg.id({
+        required: false,
+        description: 'The message this one answers: a message of your conversation with recipientId.',
+      }),
     },
     resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const viewer = viewerOf(ctx);
       await ctx.throttle.send(viewer.id);
-      return sendMessage(ctx, viewer.id, args);
+      // S3: the bytes went straight to the bucket; they are checked when first attached.
+      if (args.attachmentIds?.length && ctx.uploads.store.kind === 's3') {
+        await ctx.uploads.confirm(viewer.id, args.attachmentIds.map(String));
+      }
+      const sent = await sendMessage(ctx, viewer.id, {
+        ...args,
+        attachmentIds: args.attachmentIds?.map(String),
+        replyToId: args.replyToId == null ? null : String(args.replyToId),
+      });
+      ctx.push.messageStored(); // its pushes, if any, leave the outbox now (push/relay.ts)
+      return sent;
     },
   }),
   markRead: t.field({
@@ -103,7 +129,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: async (_root, args, ctx) => {
-      const viewer = requireViewer(ctx);
+      const viewer = viewerOf(ctx);
       await ctx.throttle.cheap(viewer.id);
       return markRead(ctx, viewer.id, args);
     },
@@ -116,7 +142,7 @@ builder.subscriptionFields((t) => ({
     description:
       'Every new message you send or receive (from any of your sessions), or only those of your conversation with ' +
       '`withUserId`; exactly once and in order within each conversation. With `after`, stored messages after that ' +
-      'cursor come first. Requires sign-in.',
+      'cursor come first.',
     args: {
       withUserId: t.arg.id({ required: false, description: 'Only messages of your conversation with this user.' }),
       after: t.arg.string({
@@ -128,7 +154,7 @@ builder.subscriptionFields((t) => ({
           'message you hold after a reconnect.',
       }),
     },
-    subscribe: (_root, args, ctx) => ctx.feed.subscribe(requireViewer(ctx).id, args),
+    subscribe: (_root, args, ctx) => ctx.feed.subscribe(viewerOf(ctx).id, args),
     resolve: (message: ChatMessage) => message,
   }),
 }));

@@ -1,6 +1,5 @@
-import { builder } from '../builder.ts';
+import { builder, signInError, viewerOf } from '../builder.ts';
 import type { PublicUser } from '../users/types.ts';
-import { requireViewer } from '../context.ts';
 import { searchUsers } from '../users/directory.ts';
 import { connectionTypes } from './connection.ts';
 
@@ -15,19 +14,24 @@ export const UserType = builder.objectRef<PublicUser>('User').implement({
   }),
 });
 
-const UserConnection = connectionTypes('User', UserType, 'user');
+export const UserConnection = connectionTypes('User', UserType, 'user');
 
 builder.queryFields((t) => ({
   me: t.field({
     type: UserType,
     nullable: true,
+    skipTypeScopes: true, // public: null without a token
     description:
       'The signed-in user; null when no token is sent. An invalid or expired token is an UNAUTHENTICATED error.',
-    resolve: (_root, _args, ctx) => (!ctx.viewer && !ctx.authError ? null : requireViewer(ctx)),
+    resolve: (_root, _args, ctx) => {
+      if (ctx.authError) throw signInError(ctx);
+      return ctx.viewer;
+    },
   }),
   users: t.field({
     type: UserConnection,
-    description: 'People to start a chat with (everyone but you), ordered by username. Requires sign-in.',
+    description:
+      'People to start a chat with (everyone but you, the people you blocked and deleted accounts), ordered by username.',
     args: {
       search: t.arg.string({
         required: false,
@@ -36,6 +40,6 @@ builder.queryFields((t) => ({
       first: t.arg.int({ required: false, description: 'Page size, 1..100 (default 20).' }),
       after: t.arg.string({ required: false, description: 'Return users after this cursor (`pageInfo.endCursor`).' }),
     },
-    resolve: (_root, args, ctx) => searchUsers(ctx.prisma, requireViewer(ctx).id, args),
+    resolve: (_root, args, ctx) => searchUsers(ctx.prisma, viewerOf(ctx).id, args),
   }),
 }));

@@ -1,41 +1,38 @@
 // Sign-up and log-in rules. Usernames are case-insensitive (stored lower-cased).
 import type { PublicUser } from './types.ts';
 import type { PrismaClient } from '../db/index.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 import { badInput, clientError, isUniqueViolation } from '../errors.ts';
 import type { Throttle } from '../throttle.ts';
+import {
+  displayNameProblem,
+  normalizeDisplayName,
+  normalizeUsername,
+  passwordProblem,
+  usernameProblem,
+} from '../../../shared/accountRules.ts';
 
 const PUBLIC_FIELDS = { id: true, username: true, displayName: true } as const;
 
-export const USERNAME_RULE = '3..32 characters: letters, digits, ".", "_" or "-"';
+export { normalizeUsername, USERNAME_RULE } from '../../../shared/accountRules.ts';
 
-export function normalizeUsername(value: string): string {
-  return value.trim().toLowerCase();
-}
-
+// The rules and their messages are shared with the web client's sign-up form (shared/accountRules.ts).
 function parseUsername(value: string): string {
-  const username = normalizeUsername(value);
-  if (!/^[a-z0-9._-]{3,32}$/.test(username)) throw badInput(`username must be ${USERNAME_RULE}.`, 'username');
-  return username;
+  const problem = usernameProblem(value);
+  if (problem) throw badInput(problem, 'username');
+  return normalizeUsername(value);
 }
 
-function parsePassword(value: string): string {
-  if (value.length < 8) throw badInput('password must be at least 8 characters.', 'password');
-  if (value.length > 256) throw badInput('password must be at most 256 characters.', 'password');
+export function parsePassword(value: string, argument = 'password'): string {
+  const problem = passwordProblem(value);
+  if (problem) throw badInput(problem.replace(/^password/, argument), argument);
   return value;
 }
 
-/** Bidi embedding, override and isolate controls: in a name they make text render in another order (spoofing). */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
-
-function parseDisplayName(value: string | null | undefined, username: string): string {
-  const name = (value ?? '').trim().replace(/\s+/g, ' ');
-  if (!name) return username;
-  if (BIDI_CONTROLS.test(name) || /[\p{Cc}]/u.test(name)) {
-    throw badInput('displayName must not contain control or bidirectional override characters.', 'displayName');
-  }
-  if ([...name].length > 64) throw badInput('displayName must be at most 64 characters.', 'displayName');
-  return name;
+export function parseDisplayName(value: string | null | undefined, username: string): string {
+  const problem = displayNameProblem(value);
+  if (problem) throw badInput(problem, 'displayName');
+  return normalizeDisplayName(value) || username;
 }
 
 export async function signUp(
@@ -57,7 +54,8 @@ export async function signUp(
 }
 
 /**
- * Password guessing is throttled per username and per client IP (failures only; a success forgives the username's).
+ * Password guessing is throttled per username and per client IP: every attempt is counted before its password is
+ * checked, and a success is refunded (it forgives the username's failures).
  */
 export async function logIn(
   deps: { prisma: PrismaClient; throttle: Throttle; clientIp: string },
@@ -65,17 +63,34 @@ export async function logIn(
 ): Promise<PublicUser> {
   const username = normalizeUsername(args.username);
   await deps.throttle.beforeLogIn(username, deps.clientIp);
-  // The only read of a password hash: it stays in this function.
+  // The only reads of a password hash: they stay in this function and the next.
   const user = await deps.prisma.user.findUnique({
     where: { username },
     select: { ...PUBLIC_FIELDS, passwordHash: true },
   });
   const ok = await verifyPassword(user?.passwordHash ?? null, args.password);
   // One message for both cases, so log-in does not reveal which usernames exist.
-  if (!user || !ok) {
-    await deps.throttle.logInFailed(username, deps.clientIp);
-    throw clientError('UNAUTHENTICATED', 'Wrong username or password.');
-  }
-  await deps.throttle.logInSucceeded(username);
+  // A failure stays counted (beforeLogIn counted the attempt); a success is refunded.
+  if (!user || !ok) throw clientError('UNAUTHENTICATED', 'Wrong username or password.');
+  await deps.throttle.logInSucceeded(username, deps.clientIp);
   return { id: user.id, username: user.username, displayName: user.displayName };
+}
+
+/**
+ * Checks a signed-in user's password again (changePassword, deleteAccount), throttled exactly as a log-in under
+ * their username: the attempt is counted first, a success refunded. UNAUTHENTICATED when it does not match.
+ */
+export async function confirmPassword(
+  deps: { prisma: PrismaClient; throttle: Throttle; clientIp: string },
+  viewer: PublicUser,
+  password: string,
+): Promise<void> {
+  await deps.throttle.beforeLogIn(viewer.username, deps.clientIp);
+  const user = await deps.prisma.user.findFirst({
+    where: { id: viewer.id, deletedAt: null },
+    select: { passwordHash: true },
+  });
+  const ok = await verifyPassword(user?.passwordHash || null, password);
+  if (!user || !ok) throw clientError('UNAUTHENTICATED', 'Wrong password.');
+  await deps.throttle.logInSucceeded(viewer.username, deps.clientIp);
 }

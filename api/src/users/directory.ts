@@ -1,4 +1,5 @@
-// users(search:): people to start a chat with, ordered by username, keyset-paged by username.
+// users(search:): people to start a chat with, ordered by username, keyset-paged by username. Deleted accounts are
+// never listed, nor the people the viewer blocked (users/blocks.ts).
 import type { PublicUser } from './types.ts';
 import type { PrismaClient } from '../db/index.ts';
 import { badInput } from '../errors.ts';
@@ -30,6 +31,8 @@ export async function searchUsers(
   const rows = await prisma.user.findMany({
     where: {
       id: { not: viewerId },
+      deletedAt: null,
+      blockedBy: { none: { blockerId: viewerId } },
       username: after ? { gt: after } : undefined,
       ...(search
         ? {

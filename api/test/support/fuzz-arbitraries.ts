@@ -100,6 +100,9 @@ export type FuzzWorld = {
 };
 
 const PASSWORD = 'correct horse';
+/** The world's users' own password: one the generators never produce, so a fuzzed changePassword or deleteAccount
+ * can never take A, B or C away from the properties (fuzzed users, signed up with PASSWORD, can lose theirs). */
+const WORLD_PASSWORD = `world horse ${randomBytes(6).toString('hex')}`;
 
 // Own minimal client (not server.ts's, which loads the server's sources): scripts/fuzz.ts runs against the build.
 async function gql(
@@ -119,7 +122,7 @@ async function gql(
 async function signUp(server: { url: string }, prefix: string): Promise<TestUser> {
   const username = `${prefix}_${randomBytes(4).toString('hex')}`;
   const query = `mutation($u: String!, $p: String!) { signUp(username: $u, password: $p) { token user { id } } }`;
-  const r = await gql(server, query, { u: username, p: PASSWORD });
+  const r = await gql(server, query, { u: username, p: WORLD_PASSWORD });
   if (!r.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(r.errors)}`);
   return { id: r.data.signUp.user.id, username, token: r.data.signUp.token };
 }
@@ -143,13 +146,25 @@ export async function createWorld(server: { url: string }, dataDir: string, sche
       await relogIn(who);
       result = await gql(server, query, variables, users[who].token);
     }
+    if (result.errors?.some((e) => e.extensions?.code === 'FORBIDDEN' && /can't message/.test(e.message))) {
+      await unblockAll(); // a fuzzed blockUser between the world's users
+      result = await gql(server, query, variables, users[who].token);
+    }
     if (result.errors?.length) throw new Error(`${who}: ${query}: ${JSON.stringify(result.errors)}`);
     return result.data;
+  };
+  const unblockAll = async () => {
+    for (const who of ['A', 'B', 'C'] as const) {
+      for (const other of ['A', 'B', 'C'] as const) {
+        if (other === who) continue;
+        await gql(server, `mutation($u: ID!) { unblockUser(userId: $u) }`, { u: users[other].id }, users[who].token);
+      }
+    }
   };
   const relogIn = async (who: UserName) => {
     const r = await gql(server, `mutation($u: String!, $p: String!) { logIn(username: $u, password: $p) { token } }`, {
       u: users[who].username,
-      p: PASSWORD,
+      p: WORLD_PASSWORD,
     });
     if (r.data?.logIn?.token) users[who].token = r.data.logIn.token;
   };
@@ -683,7 +698,8 @@ export type Operation = {
 const MAX_DEPTH = 6;
 /** Relative weights of root fields: those that hash a password (argon2: up to a second on a busy machine) and those
  * that end sessions (which then need a new log-in) are generated less often than the rest. */
-const fieldWeight = (name: string) => (/^(signUp|logIn)$/.test(name) ? 1 : /^logOut/.test(name) ? 2 : 6);
+const fieldWeight = (name: string) =>
+  /^(signUp|logIn|changePassword|deleteAccount)$/.test(name) ? 1 : /^logOut/.test(name) ? 2 : 6;
 
 /** Arbitraries built once per world and type (building them per case would cost more than the requests). */
 const memo = new WeakMap<FuzzWorld, Map<string, fc.Arbitrary<unknown>>>();
@@ -1683,6 +1699,7 @@ export const FUZZ_TEST_RUNS = {
   tokens: 100,
   ws: 150,
   rateLimits: 60,
+  illFormed: 120,
 };
 
 /** The second server's limits: low, so that a short run reaches them (the world's set-up stays under them). */
@@ -1921,6 +1938,142 @@ export function rateLimitProperty(
       for (let i = 0; i < times; i++) await check(plan);
     },
   };
+}
+
+// ─── ill-formed UTF-16 ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** Ill-formed UTF-16 (valid in JSON as `\\udXXX` escapes): lone high and low surrogates, a pair reversed or cut in
+ * half, anywhere in otherwise ordinary text. The database would store each as U+FFFD, so the server must refuse it. */
+export const illFormedString: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.string({ maxLength: 8 }),
+    fc.oneof(
+      fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\ude00\ud83d', '\ud83d\ud83d', '\udc00\udc00'),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)),
+    ),
+    fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('😀', ' ', '\u200b', 'é')),
+  )
+  .map(([before, bad, after]) => before + bad + after)
+  .filter((value) => /\p{Cs}/u.test(value)); // a lone high unit followed by a low one would be a pair
+
+/** One string (or ID) argument of one root field. */
+export type StringArgument = { kind: OperationKind; field: GraphQLField<unknown, unknown>; arg: GraphQLArgument };
+
+export function stringArguments(schema: GraphQLSchema): StringArgument[] {
+  return (['query', 'mutation', 'subscription'] as const).flatMap((kind) =>
+    rootFields(schema, kind).flatMap((field) =>
+      field.args
+        .filter((arg) => ['String', 'ID'].includes(getNamedType(arg.type).name))
+        .map((arg) => ({ kind, field, arg })),
+    ),
+  );
+}
+
+/** How the bad value arrives: a variable holding ill-formed UTF-16, or NUL spelt as a variable-width escape in a
+ * literal or in a variable's default (a document-only spelling the server must see through). */
+export type IllFormedCase = {
+  target: StringArgument;
+  value: string;
+  via: 'variable' | 'literal-nul' | 'default-nul';
+  /** The other arguments, well typed. */
+  others: Record<string, unknown>;
+};
+
+/** Every string and ID argument of every root field, given ill-formed UTF-16 (or NUL) with the other arguments
+ * well typed: each is refused before execution as BAD_USER_INPUT naming that argument — over HTTP POST, or SSE for
+ * subscriptions — so nothing of it reaches a resolver or the database. `examples` covers each argument once. */
+export function illFormedUnicodeProperty(
+  target: FuzzTarget,
+  runs: number,
+): FuzzProperty<IllFormedCase> & { examples: [IllFormedCase][] } {
+  const w = target.world;
+  const targets = stringArguments(w.schema);
+  const request = ({ target: t, value, via, others }: IllFormedCase) => {
+    const defs: string[] = [];
+    const variables: Record<string, unknown> = {};
+    const args = t.field.args.map((arg) => {
+      if (arg !== t.arg) {
+        if (!(arg.name in others)) return '';
+        defs.push(`$${arg.name}: ${String(arg.type)}`);
+        variables[arg.name] = others[arg.name];
+        return `${arg.name}: $${arg.name}`;
+      }
+      if (via === 'literal-nul') return `${arg.name}: "a\\u{0}b"`;
+      defs.push(`$${arg.name}: ${String(arg.type)}${via === 'default-nul' ? ' = "a\\u{0}b"' : ''}`);
+      if (via === 'variable') variables[arg.name] = value;
+      return `${arg.name}: $${arg.name}`;
+    });
+    const selection = isLeafType(getNamedType(t.field.type)) ? '' : '{ __typename }';
+    const argList = args.filter(Boolean).join(', ');
+    const query = `${t.kind}${defs.length ? `(${defs.join(', ')})` : ''} { ${t.field.name}${argList ? `(${argList})` : ''} ${selection} }`;
+    return {
+      method: 'POST',
+      path: '/graphql',
+      headers: {
+        'content-type': 'application/json',
+        accept: t.kind === 'subscription' ? 'text/event-stream' : 'application/graphql-response+json',
+        authorization: `Bearer ${w.users.C.token}`,
+      },
+      body: JSON.stringify({ query, variables }),
+    };
+  };
+  // The other arguments: required ones always, optional ones now and then, each of its type and clean (so the only
+  // thing wrong with the request is the bad string): no NUL or surrogate of their own, and a body under the limit.
+  const othersOf = (t: StringArgument) =>
+    fc
+      .record(
+        Object.fromEntries(
+          t.field.args.filter((a) => a !== t.arg).map((a) => [a.name, typedValue(w, a.type, a.name, 0, true)]),
+        ),
+        { requiredKeys: t.field.args.filter((a) => a !== t.arg && isNonNullType(a.type)).map((a) => a.name) },
+      )
+      .filter((others) => {
+        const text = JSON.stringify(others);
+        return text.length < 20_000 && !/\\u0000|\\ud[89a-f]/i.test(text);
+      });
+  const caseArb = fc
+    .tuple(
+      fc.constantFrom(...targets),
+      illFormedString,
+      fc.constantFrom<IllFormedCase['via']>('variable', 'variable', 'variable', 'literal-nul', 'default-nul'),
+    )
+    .chain(([t, value, via]) => othersOf(t).map((others) => ({ target: t, value, via, others })));
+  return {
+    name: 'ill-formed UTF-16 and NUL in every string argument: BAD_USER_INPUT naming it',
+    runs,
+    arbitrary: caseArb,
+    examples: targets.map((t) => [{ target: t, value: 'x\ud800y', via: 'variable', others: requiredOthers(w, t) }]),
+    check: async (c) => {
+      await runHttp(target, request(c), true, (ex) => {
+        const { results } = resultsIn(String(ex.headers['content-type'] ?? ''), ex.body);
+        const first = results[0] as { data?: Record<string, unknown> | null; errors?: GraphQLErrorShape[] } | undefined;
+        const error = first?.errors?.[0];
+        const where = `${describeTarget(c.target)} via ${c.via}`;
+        if (!error) return [`${where}: no error`];
+        const problems: string[] = [];
+        if (error.extensions?.code !== 'BAD_USER_INPUT')
+          problems.push(`${where}: code ${String(error.extensions?.code)}`);
+        if (error.extensions?.argument !== c.target.arg.name)
+          problems.push(`${where}: argument ${String(error.extensions?.argument)}`);
+        if (first?.data?.[c.target.field.name]) problems.push(`${where}: the field was resolved`);
+        return problems;
+      });
+    },
+  };
+}
+
+const describeTarget = (s: StringArgument) => `${s.kind} ${s.field.name}(${s.arg.name})`;
+
+/** Well-typed values for the required other arguments of an example (the first id and cursor of the world). */
+function requiredOthers(w: FuzzWorld, target: StringArgument): Record<string, unknown> {
+  return Object.fromEntries(
+    target.field.args
+      .filter((a) => a !== target.arg && isNonNullType(a.type))
+      .map((a) => [
+        a.name,
+        getNamedType(a.type).name === 'ID' ? w.ids[0] : CURSORISH.test(a.name) ? w.cursors[0] : 'x',
+      ]),
+  );
 }
 
 /** What a server printed at level error (50) or above — unexpected errors, failed streams, rejections — and what

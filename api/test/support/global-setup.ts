@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pgliteConnection } from '../../src/db/connections.ts';
+import { embeddedExtensions } from '../../src/db/extensions.ts';
 import { applyMigrations, readLocalMigrations } from '../../src/db/migrator.ts';
 import { MIGRATIONS_DIR } from '../../src/paths.ts';
 
@@ -15,7 +16,7 @@ export default async function globalSetup() {
   buildServer();
   if (process.env.TEST_DATABASE_URL) return;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-test-template-'));
-  const lite = await PGlite.create(path.join(dir, 'pgdata'));
+  const lite = await PGlite.create(path.join(dir, 'pgdata'), { extensions: await embeddedExtensions() });
   await applyMigrations(pgliteConnection(lite), await readLocalMigrations(MIGRATIONS_DIR));
   await lite.close();
   process.exitCode = undefined;

@@ -187,6 +187,18 @@ export function collect<T = any>(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** /ready's answer once it is 200 (a server listens before its Redis connection is up), or the last answer when it
+ * is not ready within `withinMs`. */
+export async function untilReady(server: { url: string }, withinMs = 10_000): Promise<{ status: number; body: any }> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const res = await fetch(`${server.url}/ready`);
+    const answer = { status: res.status, body: await res.json() };
+    if (answer.status === 200 || Date.now() > deadline) return answer;
+    await sleep(50);
+  }
+}
+
 /** Resolves once the socket is open and acknowledged, plus a moment for the server to register subscriptions. */
 export function connected(client: Client, settleMs = 300): Promise<void> {
   return new Promise((resolve, reject) => {

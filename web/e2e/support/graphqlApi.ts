@@ -24,13 +24,15 @@ export async function logIn(url: string, username: string, password: string) {
   return data.logIn;
 }
 
-export async function sendMessage(url: string, token: string, recipientId: string, content: string) {
-  await gql(
+/** Sends a message; resolves to its id. */
+export async function sendMessage(url: string, token: string, recipientId: string, content: string): Promise<string> {
+  const data = await gql<{ sendMessage: { id: string } }>(
     url,
     'mutation ($r: ID!, $c: String!) { sendMessage(recipientId: $r, content: $c) { id } }',
     { r: recipientId, c: content },
     token,
   );
+  return data.sendMessage.id;
 }
 
 export async function signUp(url: string, username: string, password: string, displayName: string) {

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { API_ENTRY, REPO_ROOT, WEB_DIST_INDEX } from './paths';
 
 export interface RunningServer {
@@ -27,15 +29,29 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Runs one statement on the PostgreSQL server `adminUrl` names. */
+async function onPostgres(adminUrl: string, query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Starts the real API (`node --import tsx api/src/main.ts`) on a free port with
  * a fresh embedded database, and waits for GET /health to answer 200. `env`:
- * more configuration (e.g. TRUSTED_DOCUMENTS=only).
+ * more configuration (e.g. TRUSTED_DOCUMENTS=only). `postgres`: a PostgreSQL
+ * URL whose user may CREATE DATABASE (TEST_DATABASE_URL): the server gets a new
+ * database there instead (dropped by `stop`), for what needs it (Web Push).
  */
 export async function startServer({
-  timeoutMs = 60_000,
+  timeoutMs = 120_000, // a cold start (tsx, PGlite, migrations) on a loaded 2-core machine
   env: extraEnv = {},
-}: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  postgres,
+}: { timeoutMs?: number; env?: Record<string, string>; postgres?: string } = {}): Promise<RunningServer> {
   if (!existsSync(API_ENTRY)) throw new Error(`API entry point not found: ${API_ENTRY}`);
   if (!existsSync(WEB_DIST_INDEX)) {
     throw new Error(`web/dist is not built (${WEB_DIST_INDEX}); run \`npm run ensure-build -w web\` first.`);
@@ -55,10 +71,17 @@ export async function startServer({
     SEND_BURST: '10000',
     ...extraEnv,
   };
-  // Always the embedded database, whatever the calling shell has configured.
+  // The embedded database (or a new one on PostgreSQL), whatever the calling shell has configured.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.WEB_DIST;
+  const database = postgres ? `parley_e2e_${randomBytes(6).toString('hex')}` : null;
+  if (database) {
+    await onPostgres(postgres!, `CREATE DATABASE ${database}`);
+    const url = new URL(postgres!);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+  }
 
   let output = '';
   let child: ChildProcess;
@@ -113,6 +136,7 @@ export async function startServer({
     async stop() {
       await halt();
       rmSync(dataDir, { recursive: true, force: true });
+      if (database) await onPostgres(postgres!, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
   };
 }

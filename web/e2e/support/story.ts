@@ -37,6 +37,45 @@ export const bubble = (page: Page, text: string) => bubbles(page).filter({ hasTe
 export const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
 export const visibleConnection = (page: Page): Locator => page.locator('.connection:visible');
 
+/** Signs up in the UI (the login page's "Sign up" tab) and waits for the signed-in shell. */
+export async function signUpInUi(page: Page, username: string, displayName: string) {
+  await page.getByRole('tab', { name: 'Sign up' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel(/Display name/).fill(displayName);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('.me__name', { hasText: displayName }).waitFor();
+}
+
+/** Opens a conversation through people search (home is the inbox: search is how a new conversation starts). */
+export async function openConversation(page: Page, search: string, displayName: string) {
+  await page.getByRole('tab', { name: 'Find people' }).click();
+  await page.getByLabel('Search people').fill(search);
+  await page.getByRole('button', { name: `Open conversation with ${displayName}` }).click();
+  await conversationShown(page);
+}
+
+/** Waits for the open conversation's transcript (or its empty state); fails at once when it could not load. */
+export async function conversationShown(page: Page) {
+  const loaded = page.getByRole('region', { name: 'Messages' }).or(page.getByText('No messages yet'));
+  const failed = page.getByText('Could not load this conversation.', { exact: false });
+  await loaded.or(failed).first().waitFor();
+  if (await failed.isVisible()) throw new Error(`Conversation failed to load: ${await failed.innerText()}`);
+}
+
+/**
+ * Signed in by token (the UI sign-up is covered in chat.e2e.ts), the socket live: at home, or with the conversation
+ * with `peerId` open.
+ */
+export async function signInWithToken(page: Page, origin: string, token: string, peerId?: string) {
+  await page.goto(origin);
+  await page.evaluate((t) => window.localStorage.setItem('parley.token', t), token);
+  if (peerId) await page.goto(`${origin}/#/chat/${peerId}`);
+  await page.reload(); // a hash change alone does not start the app again
+  if (peerId) await conversationShown(page);
+  await visibleConnection(page).filter({ hasText: 'Live' }).waitFor();
+}
+
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -38,6 +38,9 @@ export function createCache() {
           // Search results are per search term; paging is not used by the UI yet.
           users: { keyArgs: ['search'] },
           conversations: inboxPolicy(),
+          // The account's sessions and the people it blocked (settings/): pages appended (first/after).
+          sessions: forwardConnectionPolicy(),
+          blockedUsers: forwardConnectionPolicy(),
         },
       },
       Message: {
@@ -47,8 +50,20 @@ export function createCache() {
           readAt: {
             merge: (existing: string | null | undefined, incoming: string | null) => incoming ?? existing ?? null,
           },
+          // A deletion is final: a late copy from before it (a page, a replayed event) does not bring the text back.
+          deletedAt: {
+            merge: (existing: string | null | undefined, incoming: string | null) => existing ?? incoming ?? null,
+          },
+          content: {
+            merge(existing: string | undefined, incoming: string, { readField }) {
+              return readField<string | null>('deletedAt') ? '' : (incoming ?? existing);
+            },
+          },
+          // The server's list is the whole state: the new one replaces the old (no merge of unidentified objects).
+          reactions: { merge: false },
         },
       },
+      Reaction: { keyFields: false },
       // Connections/edges/pageInfo have no identity of their own.
       MessageConnection: { keyFields: false },
       MessageEdge: { keyFields: false },
@@ -57,6 +72,8 @@ export function createCache() {
       // Conversation is normalised by id (the default): every event about it updates it in place.
       ConversationConnection: { keyFields: false },
       ConversationEdge: { keyFields: false },
+      SessionConnection: { keyFields: false },
+      SessionEdge: { keyFields: false },
       ReadReceipt: { keyFields: false },
       TypingEvent: { keyFields: false },
       PageInfo: { keyFields: false },

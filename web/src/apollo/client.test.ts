@@ -207,6 +207,22 @@ it('asks a query whose socket closes before the answer again over HTTP (nothing 
   expect(http.requests).toEqual([{ operationName: 'Me', authorization: 'Bearer token-1' }]);
 });
 
+it('disposes quietly while the socket waits to reconnect (no stray rejection once the wait ends)', async () => {
+  const parley = createParleyClient({ wsUrl: 'ws://parley.test/graphql', webSocketImpl: FakeSocket });
+  const subscription = parley.client.subscribe({ query: MessageAdded }).subscribe({ error: () => {} });
+  await until('connection_init', () => !!FakeSocket.instances.at(-1)?.sent.some((m) => m.type === 'connection_init'));
+  FakeSocket.instances.at(-1)!.ack();
+  await until('connected', () => connectionStatus.get() === 'connected');
+  FakeSocket.instances.at(-1)!.close(1006, 'network gone');
+  await until('a retry wait (250–500 ms) begun', () => connectionStatus.get() === 'reconnecting');
+  subscription.unsubscribe();
+  parley.dispose();
+  // The wait ends with nothing subscribed: graphql-ws gives the connection up. A rejection nobody handled would fail
+  // this test (jest reports it here).
+  await new Promise((r) => setTimeout(r, 800));
+  expect(FakeSocket.instances).toHaveLength(1); // and no new socket was opened
+});
+
 it('cancels an operation on the socket when its fetchOptions.signal aborts (the outbox’s send timeout)', async () => {
   const { client } = start();
   const socket = await connectSocket(client);

@@ -70,7 +70,10 @@ export function createParleyClient(options: ParleyClientOptions = {}): ParleyCli
     client,
     restartSocket: () => wsClient.restart(),
     dispose: () => {
-      void wsClient.dispose();
+      // Disposed during a retry wait, graphql-ws's dispose() awaits the pending connection, which the lazy client
+      // gives up once nothing is subscribed: it rejects with { code: 1000, reason: 'All Subscriptions Gone' }.
+      // There is no socket to close then, and nothing to report.
+      void Promise.resolve(wsClient.dispose()).catch(() => {});
       client.stop();
     },
   };

@@ -100,3 +100,48 @@ it('keeps the token and reconnects when the server closes with 1013 (database un
   unsubscribe();
   await client.dispose();
 });
+
+it('tells a session ended elsewhere (4403 "Logged out") from an expired one (4403 "Token expired")', async () => {
+  const reasons: Array<string | undefined> = [];
+  const stop = tokenStore.subscribe((token, reason) => token === null && reasons.push(reason));
+  for (const closeReason of ['Logged out', 'Token expired: log in again']) {
+    tokenStore.set('token-1');
+    const client = createWsClient('ws://parley.test/graphql', FakeSocket);
+    subscribe(client);
+    await until('connection_init', () => !!FakeSocket.instances.at(-1)?.init);
+    FakeSocket.instances.at(-1)!.close(CloseCode.Forbidden, closeReason);
+    await until('logged out', () => tokenStore.get() === null);
+    await client.dispose();
+  }
+  expect(reasons).toEqual(['ended', 'expired']);
+  stop();
+});
+
+it('offline: says so at once and drops the socket; back online it reconnects without waiting out the backoff', async () => {
+  tokenStore.set('token-1');
+  const client = createWsClient('ws://parley.test/graphql', FakeSocket);
+  const unsubscribe = subscribe(client);
+  await until('connection_init', () => !!FakeSocket.instances[0]?.init);
+  FakeSocket.instances[0]!.ack();
+  await until('connected', () => connectionStatus.get() === 'connected');
+
+  const onLine = jest.spyOn(window.navigator, 'onLine', 'get').mockReturnValue(false);
+  window.dispatchEvent(new Event('offline'));
+  expect(connectionStatus.networkLost()).toBe(true);
+  await until('the socket dropped', () => connectionStatus.get() === 'reconnecting');
+  expect(FakeSocket.instances[0]!.readyState).toBe(FakeSocket.CLOSED);
+  // While offline no new socket is tried, however long it waits.
+  await new Promise((r) => setTimeout(r, 1500));
+  const tried = FakeSocket.instances.length;
+
+  onLine.mockReturnValue(true);
+  window.dispatchEvent(new Event('online'));
+  expect(connectionStatus.networkLost()).toBe(false);
+  await until('a new socket', () => FakeSocket.instances.length > tried && !!FakeSocket.instances.at(-1)?.init, 300);
+  FakeSocket.instances.at(-1)!.ack();
+  await until('connected again', () => connectionStatus.get() === 'connected');
+
+  onLine.mockRestore();
+  unsubscribe();
+  await client.dispose();
+});

@@ -1,5 +1,5 @@
 import { CloseCode, createClient, type Client } from 'graphql-ws';
-import { authorizationHeader, tokenStore } from '../auth/tokenStore';
+import { authorizationHeader, logoutReasonOf, tokenStore } from '../auth/tokenStore';
 import { backoff } from '../shared/backoff';
 import { connectionStatus } from './connectionStatus';
 
@@ -8,7 +8,12 @@ import { connectionStatus } from './connectionStatus';
 const NORMAL_CLOSURE = 1000;
 /** Our own, non-fatal to graphql-ws (it reconnects at once): see restart(). */
 const CLIENT_RESTART = 4205;
+/** Ours, non-fatal: the network went (the browser's `offline`, or a ping unanswered); reconnect when it is back. */
+const NETWORK_LOST = 4408;
 const OPEN = 1; // WebSocket.OPEN, without depending on a global WebSocket
+/** A ping every KEEP_ALIVE_MS; no pong within PONG_TIMEOUT_MS means the network is gone (a dead Wi-Fi says nothing). */
+const KEEP_ALIVE_MS = 10_000;
+const PONG_TIMEOUT_MS = 4_000;
 
 function defaultWsUrl(path = '/graphql'): string {
   const { protocol, host } = window.location;
@@ -18,6 +23,14 @@ function defaultWsUrl(path = '/graphql'): string {
 function closeCode(event: unknown): number | undefined {
   return typeof event === 'object' && event !== null && 'code' in event ? (event as { code: number }).code : undefined;
 }
+
+function closeReason(event: unknown): string | undefined {
+  return typeof event === 'object' && event !== null && 'reason' in event
+    ? String((event as { reason: unknown }).reason)
+    : undefined;
+}
+
+const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 export interface ParleyWsClient extends Client {
   /** Close the socket so that it reconnects, authenticating with the current token. */
@@ -46,6 +59,39 @@ export function createWsClient(
   let acknowledged: { socket: unknown; token: string | null } | null = null;
   /** The token the socket being opened presents in its connectionParams. */
   let presentedToken: string | null = null;
+  /** Armed when a ping goes out, disarmed by its pong. */
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Retry waits in progress: the network coming back ends them at once. */
+  const waits = new Set<() => void>();
+
+  const closeForNetwork = (reason: string) => {
+    clearTimeout(pongTimer);
+    if (socket && socket.readyState === OPEN) socket.close(NETWORK_LOST, reason);
+  };
+  if (typeof window !== 'undefined') {
+    // The browser knows first: say so (connectionStatus) and drop the socket, which may hang for minutes otherwise.
+    window.addEventListener('offline', () => closeForNetwork('Offline'));
+    window.addEventListener('online', () => {
+      waits.forEach((wake) => wake());
+      waits.clear();
+    });
+  }
+
+  /** Backoff between attempts; none is made while the browser is offline (its `online` event ends the wait). */
+  const retryWait = (retries: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waits.delete(wake);
+        resolve();
+      };
+      // 0.5s, 1s, 2s, 4s … capped at 10s, with jitter
+      const timer = setTimeout(
+        () => (browserOffline() ? undefined : wake()),
+        backoff(retries, { first: 500, max: 10_000 }),
+      );
+      waits.add(wake);
+    });
 
   const client = createClient({
     url,
@@ -60,10 +106,20 @@ export function createWsClient(
     // The server closes with Forbidden (4403) for a bad or expired token; it
     // will not succeed on retry with the same token: stop and log out.
     shouldRetry: (event) => closeCode(event) !== CloseCode.Forbidden,
-    // 0.5s, 1s, 2s, 4s … capped at 10s, with jitter
-    retryWait: (retries) => new Promise<void>((r) => setTimeout(r, backoff(retries, { first: 500, max: 10_000 }))),
-    keepAlive: 15_000,
+    retryWait,
+    keepAlive: KEEP_ALIVE_MS,
     on: {
+      ping: (received) => {
+        if (received) return; // the server's; ours are the ones that need an answer
+        clearTimeout(pongTimer);
+        pongTimer = setTimeout(() => {
+          connectionStatus.pongMissed();
+          closeForNetwork('No pong');
+        }, PONG_TIMEOUT_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimer);
+      },
       connecting: () => connectionStatus.set('connecting'),
       opened: (s) => {
         socket = s as WebSocket;
@@ -77,8 +133,10 @@ export function createWsClient(
       closed: (event) => {
         socket = null;
         acknowledged = null;
+        clearTimeout(pongTimer);
         if (closeCode(event) === CloseCode.Forbidden) {
-          tokenStore.clear('expired');
+          // Expired, or ended from another device ("log out everywhere"): the close reason says which.
+          tokenStore.clear(logoutReasonOf(closeReason(event)));
           connectionStatus.reset();
           return;
         }

@@ -1,21 +1,50 @@
-import { useCallback, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useCallback, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useTypingFeed } from '../apollo/typing';
 import { useViewer } from '../auth/session';
 import { useLogOut } from '../auth/useLogOut';
 import { ConnectionAnnouncer, ConnectionBadge } from '../chat/ConnectionBadge';
 import { ConversationView } from '../chat/ConversationView';
 import { outboxFor } from '../chat/outbox';
+import { forgetPendingUploads } from '../chat/pendingUploadsDelivery';
+import { changesFor } from '../chat/outboxChanges';
 import { peerNames } from '../chat/peerNames';
 import { useMessageAddedSubscription } from '../chat/useMessageAddedSubscription';
+import { useMessageUpdatedSubscription } from '../chat/useMessageUpdates';
 import { useOutboxDelivery } from '../chat/useOutboxDelivery';
 import { Inbox } from '../inbox/Inbox';
 import { NotificationToggle } from '../inbox/NotificationToggle';
+import { SearchMessages } from '../inbox/SearchMessages';
 import { useUnreadTitle } from '../inbox/unreadTotal';
 import { useConversationUpdates } from '../inbox/useConversationUpdates';
+import { useAppBadge } from '../push/appBadge';
+import { PushMenu } from '../push/PushMenu';
+import { forgetPushSubscription } from '../push/forget';
 import { Avatar } from '../shared/Avatar';
 import { tabForKey } from '../shared/tabKeys';
 import { ThemeToggle } from '../shared/ThemeToggle';
 import { UserSearch } from '../users/UserSearch';
-import { useRoute } from './useRoute';
+import { useRoute, type MessageAt } from './useRoute';
+import { Icon } from '../shared/Icon';
+
+// The settings are a chunk of their own, fetched when first opened (most visits never do). Offline before the
+// service worker has it, the view says so instead of a blank pane.
+const SettingsView = lazy(() =>
+  import('../settings/SettingsView').then(
+    (module) => ({ default: module.SettingsView }),
+    () => ({ default: SettingsUnavailable }),
+  ),
+);
+
+function SettingsUnavailable() {
+  return (
+    <div className="state state--center state--error" role="alert">
+      <p>Could not load the settings. Check your connection, then reload.</p>
+      <button type="button" className="button" onClick={() => window.location.reload()}>
+        Reload
+      </button>
+    </div>
+  );
+}
 
 type Panel = 'chats' | 'people';
 const PANELS: readonly Panel[] = ['chats', 'people'];
@@ -29,6 +58,7 @@ export function ChatShell() {
   const viewer = useViewer();
   const [route, navigate] = useRoute();
   const peerId = route.name === 'chat' ? route.peerId : undefined;
+  const settings = route.name === 'settings';
   const [panel, setPanel] = useState<Panel>('chats');
   // A tab chosen with the arrow keys keeps the focus (the tabs pattern); a click on "Find people" focuses the search.
   const [panelByKey, setPanelByKey] = useState(false);
@@ -41,21 +71,36 @@ export function ChatShell() {
     },
     [navigate],
   );
+  // A search hit: its conversation, opened at that message.
+  const openAt = useCallback(
+    (id: string, at: MessageAt) => {
+      setPanel('chats');
+      navigate({ name: 'chat', peerId: id, at });
+    },
+    [navigate],
+  );
 
-  // Every live message involving the viewer lands in its conversation, so the
-  // ones not open are current when opened. The open conversation also has its
-  // own subscription that catches up after reconnects (ConversationView).
+  // Every live message involving the viewer lands in its conversation, the open one included: the one stream that
+  // feeds them all (the open conversation only catches up over its own after a gap: chat/useCatchUp.ts).
   useMessageAddedSubscription(viewer.id);
+  // Every edit, deletion and reaction of those messages, live, over the same socket.
+  useMessageUpdatedSubscription(viewer.id);
+  // Who is typing to the viewer: one subscription for the inbox rows and the open conversation.
+  useTypingFeed();
   // Unacknowledged sends of any conversation keep being delivered.
   useOutboxDelivery(viewer.id);
   // The inbox follows every conversation, whichever is open; the total is in the tab's title.
   useConversationUpdates(viewer.id, { onOpen: open });
   const unread = useUnreadTitle();
+  useAppBadge(unread);
 
   // Unsent messages and remembered names belong to this user's session on this device.
   const forget = useCallback(() => {
     outboxFor(viewer.id).clear();
+    void forgetPendingUploads(viewer.id);
+    changesFor(viewer.id).clear();
     peerNames.clear();
+    forgetPushSubscription();
   }, [viewer.id]);
   const session = useLogOut(forget);
   const [sessionOptions, setSessionOptions] = useState(false);
@@ -122,7 +167,7 @@ export function ChatShell() {
   );
 
   return (
-    <main className="shell" data-view={peerId ? 'conversation' : 'inbox'}>
+    <main className="shell" data-view={peerId || settings ? 'conversation' : 'inbox'}>
       <h1 className="visually-hidden">parley</h1>
       <ConnectionAnnouncer />
       <nav className="sidebar" aria-label="Inbox" ref={sidebar}>
@@ -133,13 +178,27 @@ export function ChatShell() {
           <div className="sidebar__tools">
             <ThemeToggle />
             <NotificationToggle />
+            <PushMenu viewerId={viewer.id} />
+            <a
+              href="#/settings"
+              className="icon-button settings-link"
+              aria-label="Settings"
+              aria-current={settings ? 'page' : undefined}
+            >
+              <Icon size={18}>
+                <circle cx="12" cy="12" r="3" />
+                <path d="M19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-1.8-.3 1.7 1.7 0 00-1 1.5V21a2 2 0 11-4 0v-.1a1.7 1.7 0 00-1.1-1.5 1.7 1.7 0 00-1.8.3l-.1.1a2 2 0 11-2.8-2.8l.1-.1a1.7 1.7 0 00.3-1.8 1.7 1.7 0 00-1.5-1H3a2 2 0 110-4h.1a1.7 1.7 0 001.5-1.1 1.7 1.7 0 00-.3-1.8l-.1-.1a2 2 0 112.8-2.8l.1.1a1.7 1.7 0 001.8.3H9a1.7 1.7 0 001-1.5V3a2 2 0 114 0v.1a1.7 1.7 0 001 1.5 1.7 1.7 0 001.8-.3l.1-.1a2 2 0 112.8 2.8l-.1.1a1.7 1.7 0 00-.3 1.8V9a1.7 1.7 0 001.5 1H21a2 2 0 110 4h-.1a1.7 1.7 0 00-1.5 1z" />
+              </Icon>
+            </a>
             <ConnectionBadge className="sidebar__connection" />
           </div>
         </header>
         <div className="me">
           <Avatar name={viewer.displayName} size={36} />
           <div className="me__text">
-            <span className="me__name">{viewer.displayName}</span>
+            <span className="me__name" dir="auto">
+              {viewer.displayName}
+            </span>
             <span className="muted">@{viewer.username}</span>
           </div>
           <button
@@ -159,15 +218,9 @@ export function ChatShell() {
             aria-controls={`${ids}-session`}
             onClick={() => setSessionOptions((open) => !open)}
           >
-            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none">
-              <path
-                d={sessionOptions ? 'M4 10l4-4 4 4' : 'M4 6l4 4 4-4'}
-                stroke="currentColor"
-                strokeWidth="1.8"
-                strokeLinecap="round"
-                strokeLinejoin="round"
-              />
-            </svg>
+            <Icon size={16} viewBox="0 0 16 16" strokeWidth={1.8}>
+              <path d={sessionOptions ? 'M4 10l4-4 4 4' : 'M4 6l4 4 4-4'} />
+            </Icon>
           </button>
         </div>
         <div
@@ -193,6 +246,7 @@ export function ChatShell() {
             </p>
           )}
         </div>
+        <SearchMessages viewerId={viewer.id} onOpenMessage={openAt} />
         <div className="tabs sidebar__tabs" role="tablist" aria-label="Show" onKeyDown={onTabKeyDown} ref={tabList}>
           {tab('chats', 'Chats', unread)}
           {tab('people', 'Find people')}
@@ -206,9 +260,24 @@ export function ChatShell() {
         </div>
       </nav>
       <div className="main" onKeyDown={backToList}>
-        {peerId ? (
+        {settings ? (
+          <Suspense
+            fallback={
+              <div className="state state--center" role="status">
+                <span className="spinner" aria-hidden="true" /> Loading settings…
+              </div>
+            }
+          >
+            <SettingsView onBack={() => navigate({ name: 'home' })} forget={forget} />
+          </Suspense>
+        ) : peerId ? (
           // Keyed: another conversation starts from fresh state (paging, draft, scroll).
-          <ConversationView key={peerId} peerId={peerId} onBack={() => navigate({ name: 'home' })} />
+          <ConversationView
+            key={peerId}
+            peerId={peerId}
+            at={route.name === 'chat' ? route.at : undefined}
+            onBack={() => navigate({ name: 'home' })}
+          />
         ) : (
           <div className="placeholder">
             <div className="placeholder__art" aria-hidden="true" />

@@ -21,6 +21,7 @@ import { ALICE, BOB, inbox } from '../test/fixtures';
 import { App } from './App';
 
 const EXPIRED = 'Your session has expired. Please log in again.';
+const ENDED_ELSEWHERE = 'You were signed out from another device. Please log in again.';
 
 /** Alice is signed in on this device, with an unsent message and a remembered name. */
 function signedInWithLocalData() {
@@ -238,7 +239,9 @@ describe('with mocked operations', () => {
     await screen.findByText('Alice Archer');
     await user.click(screen.getByRole('tab', { name: 'Find people' }));
 
-    expect(await screen.findByText(EXPIRED)).toBeInTheDocument();
+    // Ended, not expired: the server's message says which.
+    expect(await screen.findByText(ENDED_ELSEWHERE)).toBeInTheDocument();
+    expect(screen.queryByText(EXPIRED)).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Log in' })).toBeInTheDocument();
     expect(tokenStore.get()).toBeNull();
     // Not a log-out of this device's own choosing: unsent messages wait for the next log-in.
@@ -340,7 +343,7 @@ describe('with the real client and a server that closes the socket (4403) when t
     const { socket } = await start({});
 
     act(() => socket()!.close(4403, 'Logged out'));
-    expect(await screen.findByText(EXPIRED)).toBeInTheDocument();
+    expect(await screen.findByText(ENDED_ELSEWHERE)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Log in' })).toBeInTheDocument();
     expect(tokenStore.get()).toBeNull();
     // Not this device's own log-out: its unsent messages wait for the next log-in.

@@ -74,6 +74,29 @@ function ConfirmSession() {
   return null;
 }
 
+/**
+ * Right after a log-in or sign-up the login form (and its focus) is gone: the focus goes to the composer when a
+ * conversation is open, else to the inbox's selected tab — never left on the page's body.
+ */
+function FocusAfterSignIn() {
+  const { state } = useSession();
+  const justSignedIn = state.status === 'authenticated' && state.confirmed;
+  useEffect(() => {
+    if (!justSignedIn) return;
+    const frame = requestAnimationFrame(() => {
+      const active = document.activeElement;
+      if (active && active !== document.body) return; // something took it already (the composer's own autoFocus)
+      const target =
+        document.querySelector<HTMLElement>('.composer textarea:not(:disabled)') ??
+        document.querySelector<HTMLElement>('.sidebar [role="tab"][aria-selected="true"]');
+      target?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the signed-in app first shows
+  }, []);
+  return null;
+}
+
 export function SignedIn() {
   // A client provided around the app (tests) is used as it is, and follows the session while shown.
   const provided = useContext(getApolloContext()).client;
@@ -82,6 +105,7 @@ export function SignedIn() {
     <ApolloProvider client={provided ?? parleyClient()}>
       <ConfirmSession />
       <ChatShell />
+      <FocusAfterSignIn />
     </ApolloProvider>
   );
 }

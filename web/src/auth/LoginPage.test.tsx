@@ -163,11 +163,34 @@ it('after a failed submit, says what is missing and focuses the first invalid fi
   expect(password).toHaveFocus();
   expect(username).not.toHaveAttribute('aria-invalid');
 
-  // The server's refusal names a field: that one gets the focus.
+  // The server's refusal names a field: it is said under that one, which gets the focus.
   await user.click(screen.getByRole('tab', { name: 'Sign up' }));
   await user.type(screen.getByLabelText('Password'), 'correct horse');
   await user.click(screen.getByRole('button', { name: 'Create account' }));
-  expect(await screen.findByRole('alert')).toHaveTextContent('That username is taken.');
+  await waitFor(() => expect(screen.getByLabelText('Username')).toHaveAccessibleDescription('That username is taken.'));
   expect(screen.getByLabelText('Username')).toHaveFocus();
   expect(screen.getByLabelText('Username')).toHaveAttribute('aria-invalid', 'true');
+  expect(screen.queryByRole('alert')).toBeNull(); // not a second time below the form
+  // Typing a new username retires it.
+  await user.type(screen.getByLabelText('Username'), 'x');
+  expect(screen.getByLabelText('Username')).not.toHaveAttribute('aria-invalid');
+});
+
+it("sign-up checks the server's rules as one types: every problem at once, each under its own field", async () => {
+  const user = renderLogin({});
+  await user.click(screen.getByRole('tab', { name: 'Sign up' }));
+  const username = screen.getByLabelText('Username');
+  const password = screen.getByLabelText('Password');
+  await user.type(username, 'al');
+  await user.type(password, 'short');
+  await user.tab();
+  expect(username).toHaveAccessibleDescription('Username must be 3..32 characters: letters, digits, ".", "_" or "-".');
+  expect(password).toHaveAccessibleDescription('Password must be at least 8 characters.');
+  // Fixed as one types, it goes at once.
+  await user.type(password, 'enough');
+  expect(password).not.toHaveAttribute('aria-invalid');
+  // Nothing is sent while a rule is broken; the first field to fix gets the focus.
+  await user.click(screen.getByRole('button', { name: 'Create account' }));
+  expect(username).toHaveFocus();
+  expect(server!.received).toHaveLength(0);
 });

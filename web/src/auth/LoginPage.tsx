@@ -4,6 +4,7 @@ import { describeError, errorArgument } from '../shared/errors';
 import { rateLimitOf } from '../shared/rateLimit';
 import { tabForKey } from '../shared/tabKeys';
 import { ThemeToggle } from '../shared/ThemeToggle';
+import { problemsOf, sentence, type Field, type FormMode } from './formProblems';
 import { authRequest } from './authRequest';
 import { useSession } from './session';
 
@@ -11,8 +12,7 @@ import { useSession } from './session';
 // not download.
 export { LogInDocument as LogInMutation, SignUpDocument as SignUpMutation } from '../gql/graphql';
 
-type Mode = 'login' | 'signup';
-type Field = 'username' | 'password' | 'displayName';
+type Mode = FormMode;
 const MODES: Mode[] = ['login', 'signup'];
 const FIELD_ORDER: Field[] = ['username', 'displayName', 'password'];
 
@@ -34,10 +34,10 @@ export function LoginPage({
   const passwordInput = useRef<HTMLInputElement>(null);
   const displayNameInput = useRef<HTMLInputElement>(null);
   const tabList = useRef<HTMLDivElement>(null);
-  /** Fields left empty at the last submit, with what to do about them. */
-  const [missing, setMissing] = useState<Partial<Record<Field, string>>>({});
-  /** The field the server's refusal names (e.g. a username already taken). */
-  const [refused, setRefused] = useState<Field | null>(null);
+  /** Fields whose problems are shown: left once (blur), or all of them after a submit; checked as the person types. */
+  const [shown, setShown] = useState<Partial<Record<Field, boolean>>>({});
+  /** What the server said about one field (e.g. a username already taken), until that field changes. */
+  const [refused, setRefused] = useState<{ field: Field; message: string } | null>(null);
 
   const busy = attempt?.busy ?? false;
   const error = attempt?.mode === mode ? attempt.error : undefined;
@@ -52,17 +52,20 @@ export function LoginPage({
     if (first) input.current?.focus();
   }
 
+  const values = { username, password, displayName };
+  const problems = problemsOf(mode, values);
+  const problemOf = (field: Field): string | undefined =>
+    (shown[field] ? problems[field] : undefined) ?? (refused?.field === field ? refused.message : undefined);
+
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
-    const empty: Partial<Record<Field, string>> = {};
-    if (!username.trim()) empty.username = 'Enter your username.';
-    if (!password) empty.password = mode === 'login' ? 'Enter your password.' : 'Choose a password.';
-    setMissing(empty);
+    setShown({ username: true, password: true, displayName: true });
     setRefused(null);
-    if (Object.keys(empty).length) {
+    const invalid = Object.keys(problems) as Field[];
+    if (invalid.length) {
       setAttempt(null);
-      focusFirst(Object.keys(empty) as Field[]);
+      focusFirst(invalid);
       return;
     }
     setAttempt({ mode, busy: true });
@@ -79,18 +82,21 @@ export function LoginPage({
       }
       setAttempt(null);
     } catch (e) {
-      // Shown below; the field it names (if any) gets the focus.
-      setAttempt({ mode, busy: false, error: e instanceof Error ? e : new Error(String(e)) });
+      const failure = e instanceof Error ? e : new Error(String(e));
+      // A refusal that names a field is shown under it (and focuses it); anything else below the form.
       const argument = errorArgument(e);
       const field = FIELD_ORDER.find((f) => f === argument) ?? null;
-      setRefused(field);
-      if (field) focusFirst([field]);
+      if (field && !rateLimitOf(failure)) {
+        setAttempt(null);
+        setRefused({ field, message: sentence(describeError(failure)) });
+        focusFirst([field]);
+      } else setAttempt({ mode, busy: false, error: failure });
     }
   }
 
   function switchMode(next: Mode) {
     setMode(next);
-    setMissing({});
+    setShown({});
     setRefused(null);
     setAttempt(null);
   }
@@ -104,16 +110,35 @@ export function LoginPage({
     tabList.current?.ownerDocument.getElementById(`${ids.tabs}-${next}`)?.focus();
   }
 
-  const invalid = (field: Field) => (missing[field] !== undefined || refused === field ? true : undefined);
-  const describedBy = (field: Field) =>
-    [missing[field] ? `${ids.error}-${field}` : null, refused === field ? ids.error : null].filter(Boolean).join(' ') ||
-    undefined;
-  const fieldError = (field: Field) =>
-    missing[field] ? (
-      <p className="error field-error" id={`${ids.error}-${field}`}>
-        {missing[field]}
+  const errorId = (field: Field) => `${ids.error}-${field}`;
+  const invalid = (field: Field) => (problemOf(field) ? true : undefined);
+  const describedBy = (field: Field) => (problemOf(field) ? errorId(field) : undefined);
+  const fieldError = (field: Field) => {
+    const problem = problemOf(field);
+    return problem ? (
+      <p className="error field-error" id={errorId(field)}>
+        {problem}
       </p>
     ) : null;
+  };
+  /** Typing in a field checks it again and retires what the server said about it. */
+  const edit = (field: Field, set: (value: string) => void) => (value: string) => {
+    set(value);
+    if (refused?.field === field) setRefused(null);
+  };
+  const leave = (field: Field) => () => {
+    // A field left empty is not scolded until a submit: the person may just be moving through the form.
+    const value = values[field];
+    if (value) setShown((previous) => (previous[field] ? previous : { ...previous, [field]: true }));
+  };
+  const signedOutReason =
+    state.status === 'anonymous' && state.reason === 'deleted'
+      ? 'Your account has been deleted. Goodbye, and thank you for using parley.'
+      : state.status === 'anonymous' && state.reason === 'ended'
+        ? 'You were signed out from another device. Please log in again.'
+        : expired
+          ? 'Your session has expired. Please log in again.'
+          : null;
 
   return (
     <main className="auth">
@@ -142,9 +167,9 @@ export function LoginPage({
           ))}
         </div>
 
-        {expired && (
+        {signedOutReason && (
           <p className="notice" role="status">
-            Your session has expired. Please log in again.
+            {signedOutReason}
           </p>
         )}
 
@@ -163,7 +188,8 @@ export function LoginPage({
               spellCheck={false}
               required
               value={username}
-              onChange={(e) => setUsername(e.target.value)}
+              onChange={(e) => edit('username', setUsername)(e.target.value)}
+              onBlur={leave('username')}
             />
             {fieldError('username')}
             {mode === 'signup' && (
@@ -179,8 +205,10 @@ export function LoginPage({
                   name="displayName"
                   autoComplete="nickname"
                   value={displayName}
-                  onChange={(e) => setDisplayName(e.target.value)}
+                  onChange={(e) => edit('displayName', setDisplayName)(e.target.value)}
+                  onBlur={leave('displayName')}
                 />
+                {fieldError('displayName')}
               </>
             )}
             <label htmlFor={ids.pass}>Password</label>
@@ -194,7 +222,8 @@ export function LoginPage({
               autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
               required
               value={password}
-              onChange={(e) => setPassword(e.target.value)}
+              onChange={(e) => edit('password', setPassword)(e.target.value)}
+              onBlur={leave('password')}
             />
             {fieldError('password')}
             {error && (
@@ -203,9 +232,20 @@ export function LoginPage({
                 {rateLimitOf(error)?.message ?? describeError(error)}
               </p>
             )}
-            <button className="button button--primary" type="submit" disabled={busy}>
-              {busy ? 'Please wait…' : mode === 'login' ? 'Log in' : 'Create account'}
+            <button className="button button--primary" type="submit" disabled={busy} aria-busy={busy || undefined}>
+              {busy && <span className="spinner spinner--small" aria-hidden="true" />}
+              {busy
+                ? mode === 'login'
+                  ? 'Logging in…'
+                  : 'Creating your account…'
+                : mode === 'login'
+                  ? 'Log in'
+                  : 'Create account'}
             </button>
+            {/* Sign-up hashes the password on purpose slowly (argon2id, OWASP's minimums): say that it is working. */}
+            <p className="visually-hidden" role="status">
+              {busy ? (mode === 'login' ? 'Logging in…' : 'Creating your account…') : ''}
+            </p>
           </form>
         </div>
       </div>

@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useCallback, useRef, useState } from 'react';
 import { LogOutDocument, LogOutEverywhereDocument } from '../gql/graphql';
 import { describeError, isUnavailableError } from '../shared/errors';
+import { TimeoutError, withTimeout } from '../shared/withTimeout';
 import { authRequest } from './authRequest';
 import { useSession } from './session';
 import { tokenStore } from './tokenStore';
@@ -35,13 +36,6 @@ export interface LogOutApi {
   error: string | null;
 }
 
-class LogOutTimeout extends Error {
-  constructor() {
-    super('No answer from the server.');
-    this.name = 'LogOutTimeout';
-  }
-}
-
 /**
  * Logging out, on this device or everywhere, whichever way the mutations go:
  * `send` is Apollo's in the signed-in app (auth/useLogOut.ts), plain HTTP
@@ -65,21 +59,11 @@ export function useLogOutWith(send: SendLogOut, forget?: () => void): LogOutApi 
   /** Sends one of the two mutations; resolves to the error, if any. */
   const ask = useCallback(
     async (mutation: LogOutOperation): Promise<unknown> => {
-      const abort = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          abort.abort();
-          reject(new LogOutTimeout());
-        }, LOG_OUT_TIMEOUT_MS);
-      });
       try {
-        await Promise.race([send(mutation, abort.signal), timeout]);
+        await withTimeout(LOG_OUT_TIMEOUT_MS, (signal) => send(mutation, signal));
         return undefined;
       } catch (failure) {
         return failure;
-      } finally {
-        clearTimeout(timer);
       }
     },
     [send],
@@ -124,7 +108,7 @@ export function useLogOutWith(send: SendLogOut, forget?: () => void): LogOutApi 
         return;
       }
       setError(
-        isUnavailableError(failure) || failure instanceof LogOutTimeout
+        isUnavailableError(failure) || failure instanceof TimeoutError
           ? EVERYWHERE_UNREACHABLE
           : `${describeError(failure)} Your other devices are still signed in.`,
       );

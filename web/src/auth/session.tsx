@@ -3,7 +3,8 @@ import { MeDocument } from '../gql/graphql';
 import { errorCode } from '../shared/errors';
 import { authRequest } from './authRequest';
 import { savedViewer, type Viewer } from './savedViewer';
-import { tokenStore, type LogoutReason } from './tokenStore';
+import { forgetAccount } from './forgetAccount';
+import { logoutReasonOf, tokenStore, type LogoutReason } from './tokenStore';
 
 /**
  * The session, without a GraphQL client: the login page and the session
@@ -15,12 +16,15 @@ import { tokenStore, type LogoutReason } from './tokenStore';
  *   confirmed for that token (savedViewer), so a reload shows the chat at once,
  *   offline too. The signed-in app confirms it (`me`) and reports the answer
  *   with `confirm`; a token the server no longer recognises logs out with the
- *   reason 'expired'.
+ *   reason the server gives: 'expired', or 'ended' (signed out from another
+ *   device; tokenStore.logoutReasonOf).
  * - A token without a saved viewer (e.g. another tab signed in without saving
  *   one) asks the server `me` over plain HTTP (authRequest) before the chat
- *   is shown: 'loading', then 'authenticated', 'anonymous' (expired) or 'error'
+ *   is shown: 'loading', then 'authenticated', 'anonymous' (expired or ended) or 'error'
  *   (unreachable; retry or log out).
- * - Logging out, here or in another tab, forgets the saved viewer at once.
+ * - Logging out, here or in another tab, forgets the saved viewer at once, and
+ *   everything else of the user on this device (forgetAccount.ts); signed out
+ *   otherwise, their unsent messages and drafts wait for them.
  */
 
 // `me`, as operations.ts writes it (generated: this module does not go through `graphql()`, see there).
@@ -44,7 +48,7 @@ interface SessionApi {
   signOut(): void;
   /**
    * The server's answer to `me` for the current token (the signed-in app asks it): the viewer, kept for the next
-   * reload, or null when the server no longer recognises the token (logged out: 'expired').
+   * reload, or null when the server no longer recognises the token (ended: 'ended').
    */
   confirm(viewer: Viewer | null): void;
 }
@@ -67,8 +71,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       tokenStore.subscribe((next, why) => {
-        // Nothing of the previous user may survive a logout.
-        if (next === null) savedViewer.clear();
+        // Nothing of the previous user may survive a logout (see forgetAccount).
+        if (next === null) {
+          savedViewer.clear();
+          forgetAccount(why ?? 'user');
+        }
         setToken(next);
         setReason(why);
       }),
@@ -90,7 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       ({ me }) => {
         if (abort.signal.aborted || tokenStore.get() !== token) return;
         if (!me) {
-          tokenStore.clear('expired');
+          tokenStore.clear('ended');
           return;
         }
         savedViewer.set(token, me);
@@ -98,7 +105,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       (error: unknown) => {
         if (abort.signal.aborted || tokenStore.get() !== token) return;
-        if (errorCode(error) === 'UNAUTHENTICATED') tokenStore.clear('expired');
+        if (errorCode(error) === 'UNAUTHENTICATED')
+          tokenStore.clear(logoutReasonOf(error instanceof Error ? error.message : undefined));
         else setFailure({ token, attempt, message: error instanceof Error ? error.message : String(error) });
       },
     );
@@ -115,7 +123,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const current = tokenStore.get();
     if (!current) return;
     if (!user) {
-      tokenStore.clear('expired');
+      tokenStore.clear('ended');
       return;
     }
     savedViewer.set(current, user);

@@ -10,7 +10,21 @@ import { storageItem } from '../shared/storage';
  */
 const STORAGE_KEY = 'parley.token';
 
-export type LogoutReason = 'expired' | 'user';
+/**
+ * Why the token went: the user logged out on this device ('user'), its session lapsed ('expired'), it was ended
+ * elsewhere ('ended': "log out everywhere" on another device, or the user is gone), or the user deleted their
+ * account here ('deleted').
+ */
+export type LogoutReason = 'expired' | 'ended' | 'user' | 'deleted';
+
+/** The reason the server gave for refusing a token (a 4403 close reason, an UNAUTHENTICATED message), as ours. */
+export function logoutReasonOf(serverReason: string | undefined): 'expired' | 'ended' {
+  // api/src/auth/tokens.ts and api/src/http/graphql-ws.ts: "The token has expired…", "Token expired…" for expiry;
+  // "Logged out", "Session ended…", "The session has ended (logged out…)" when it was ended.
+  // Anything else (an older server, a proxy's words) is told as before: expired.
+  const reason = serverReason ?? '';
+  return !/expired/i.test(reason) && /logged out|ended/i.test(reason) ? 'ended' : 'expired';
+}
 type Listener = (token: string | null, reason?: LogoutReason) => void;
 
 const listeners = new Set<Listener>();
@@ -24,6 +38,8 @@ let current: string | null = stored.getText();
  * own log-out, not an expiry to tell them about.
  */
 let ending: string | null = null;
+/** How the ending session's refusal is reported: the user's own log-out, or their account deleted. */
+let endingAs: 'user' | 'deleted' = 'user';
 
 function notify(reason?: LogoutReason) {
   listeners.forEach((l) => l(current, reason));
@@ -40,21 +56,26 @@ export const tokenStore = {
   },
   clear(reason: LogoutReason = 'user'): void {
     if (current === null) return;
-    const why = reason === 'expired' && current === ending ? 'user' : reason;
+    const why = reason !== 'user' && reason !== 'deleted' && current === ending ? endingAs : reason;
     current = null;
     stored.remove();
     notify(why);
   },
   /**
-   * The user is ending the current session (logOut, logOutEverywhere): until
-   * the returned function is called, the token being refused is reported as
-   * their log-out ('user'), not as 'expired'.
+   * The user is ending the current session (logOut, logOutEverywhere, or
+   * deleteAccount with `as` 'deleted'): until the returned function is
+   * called, the token being refused is reported `as` that ('user': their
+   * log-out), not as 'expired' or 'ended'.
    */
-  endingSession(): () => void {
+  endingSession(as: 'user' | 'deleted' = 'user'): () => void {
     const token = current;
     ending = token;
+    endingAs = as;
     return () => {
-      if (ending === token) ending = null;
+      if (ending === token) {
+        ending = null;
+        endingAs = 'user';
+      }
     };
   },
   subscribe(listener: Listener): () => void {

@@ -1,5 +1,4 @@
-import { useSyncExternalStore } from 'react';
-import { useConnectionStatus, type ConnectionStatus } from '../apollo/connectionStatus';
+import { useConnectionStatus, useNetworkLost, type ConnectionStatus } from '../apollo/connectionStatus';
 
 const LABELS: Record<ConnectionStatus, string> = {
   idle: 'Offline',
@@ -8,24 +7,11 @@ const LABELS: Record<ConnectionStatus, string> = {
   reconnecting: 'Reconnecting…',
 };
 
-function subscribeToNetwork(listener: () => void) {
-  window.addEventListener('online', listener);
-  window.addEventListener('offline', listener);
-  return () => {
-    window.removeEventListener('online', listener);
-    window.removeEventListener('offline', listener);
-  };
-}
-
-/** The socket's state; while the device itself has no network, a socket that is not live is "Offline". */
+/** The socket's state; while the network is gone (the browser says so, or a ping went unanswered): "Offline". */
 function useShownStatus(): ConnectionStatus {
   const status = useConnectionStatus();
-  const online = useSyncExternalStore(
-    subscribeToNetwork,
-    () => navigator.onLine,
-    () => true,
-  );
-  return !online && status !== 'connected' ? 'idle' : status;
+  const networkLost = useNetworkLost();
+  return networkLost ? 'idle' : status;
 }
 
 /**

@@ -1,19 +1,29 @@
-import { useApolloClient, useQuery } from '@apollo/client/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
+import { usePeerTyping } from '../apollo/typing';
 import { useViewer } from '../auth/session';
 import { getFragmentData, graphql } from '../gql';
 import { describeError, isNotFoundError, isUnavailableError } from '../shared/errors';
-import { ConversationHeader, usePeerName } from './ConversationHeader';
+import { ConversationHeader, usePeerDeleted, usePeerName } from './ConversationHeader';
+import { ChangeRefusals } from './ChangeRefusals';
+import { MessageActionsContext } from './messageActionsContext';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
-import { useResumeCursor } from './resumeCursor';
+import { useCatchUp } from './useCatchUp';
+import { useChatHistory } from './useChatHistory';
 import { useMarkRead } from './useMarkRead';
-import { useMessageAddedSubscription } from './useMessageAddedSubscription';
-import { usePeerTyping } from './usePeerTyping';
+import { useMessageLifecycle } from './useMessageLifecycle';
+import { useMessageUpdatesCatchUp } from './useMessageUpdates';
+import { useFirstUnread } from './useFirstUnread';
+import type { OutboxAttachment } from './outbox';
+import { useMessageAround } from './useMessageAround';
 import { useReadReceipts } from './useReadReceipts';
 import { useSendMessage } from './useSendMessage';
 import { useTypingSender } from './useTypingSender';
+import { useAttachmentUploads } from './useAttachmentUploads';
+import { CANNOT_MESSAGE, useBlock } from './useBlock';
+
+export { ChatHistoryQuery, PAGE_SIZE } from './useChatHistory';
 
 /** Everything the open conversation needs from a message; also selected by
  *  sendMessage and messageAdded so their results complete the cached page. */
@@ -32,139 +42,80 @@ export const ConversationView_message = graphql(`
   }
 `);
 
-export const ChatHistoryQuery = graphql(`
-  query ChatHistory($withUserId: ID!, $last: Int, $before: String) {
-    chatHistory(withUserId: $withUserId, last: $last, before: $before) {
-      edges {
-        cursor
-        node {
-          id
-          ...ConversationView_message
-        }
-      }
-      pageInfo {
-        hasPreviousPage
-        hasNextPage
-        startCursor
-        endCursor
-      }
-    }
-  }
-`);
-
-export const PAGE_SIZE = 30;
-/** The largest page chatHistory serves (`last` is 1..100): "jump to the beginning" pages back with it. */
-const LARGEST_PAGE = 100;
-
-export function ConversationView(props: { peerId: string; onBack(): void }) {
+/**
+ * One conversation: its history (useChatHistory), kept current by the all-conversations stream and, after a gap,
+ * its own catch-up (useCatchUp); the transcript, the composer, receipts and typing.
+ */
+export function ConversationView(props: {
+  peerId: string;
+  /** Opened at this message (a search hit): the pages around it, it highlighted. */
+  at?: { id: string; cursor: string };
+  onBack(): void;
+}) {
   const { peerId } = props;
   const viewer = useViewer();
   const peerName = usePeerName(peerId);
+  const peerDeleted = usePeerDeleted(peerId);
   const { send, retry, discard, settle, outbox } = useSendMessage(viewer.id, peerId);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<string | null>(null);
-
-  const { data, error, loading, fetchMore, refetch } = useQuery(ChatHistoryQuery, {
-    variables: { withUserId: peerId, last: PAGE_SIZE },
-    // Show what we have at once, then refresh (read receipts, missed messages).
-    fetchPolicy: 'cache-and-network',
-    nextFetchPolicy: 'cache-first',
-  });
-
-  const edges = data?.chatHistory.edges ?? [];
-  const nodes = edges.map((e) => e.node);
-  const messages = getFragmentData(ConversationView_message, nodes);
+  const uploads = useAttachmentUploads(viewer.id, peerId);
+  const history = useChatHistory(peerId);
+  const { data, error, loading, refetch, edges, older } = history;
+  const messages = getFragmentData(ConversationView_message, history.nodes);
   const pageInfo = data?.chatHistory.pageInfo;
+  // Opened at the first unread message (decided once the newest page is in); a far one with a window around it.
+  const firstUnread = useFirstUnread(
+    peerId,
+    messages,
+    { hasOlder: !!pageInfo?.hasPreviousPage, startCursor: pageInfo?.startCursor },
+    history.newestPageIn,
+  );
+  const openAt = props.at ?? (firstUnread?.far ? firstUnread : undefined);
+  const around = useMessageAround(peerId, openAt, history.newestPageIn);
 
-  useMarkRead(peerId, messages);
+  // Read as it is seen on screen, never because the conversation is open.
+  const onSeen = useMarkRead(peerId, messages);
   // ✓✓ on the viewer's messages up to the peer's read position, live.
   const peerLastRead = useReadReceipts(peerId);
   const peerTyping = usePeerTyping(peerId);
   const reportTyping = useTypingSender(peerId);
-
-  // Live messages of this conversation, resuming after the newest message we
-  // hold with nothing missing before it: the server replays everything after
-  // it (whatever arrived while the socket was down), then goes live.
-  // Messages shown from the cache (the kept cache after a reload, or this session's) may end long before now: the
-  // subscription waits for the server's newest page, so it resumes after that page rather than replaying, one
-  // message at a time, everything since the cache was written. (useQuery's networkStatus cannot say when that page
-  // is in: a cache write meanwhile — the inbox's answer — reports the cached data as ready.) Without an answer
-  // (offline) it resumes from what the cache holds.
-  const client = useApolloClient();
-  const [newestPageIn, setNewestPageIn] = useState(false);
-  useEffect(() => {
-    let current = true;
-    const settle = () => current && setNewestPageIn(true);
-    client
-      .query({
-        query: ChatHistoryQuery,
-        variables: { withUserId: peerId, last: PAGE_SIZE },
-        fetchPolicy: 'network-only',
-      })
-      .then(settle, settle);
-    return () => {
-      current = false;
-    };
-  }, [client, peerId]);
-  const live = !!data && newestPageIn;
-  const after = useResumeCursor(edges, live);
-  useMessageAddedSubscription(viewer.id, { withUserId: peerId, after, skip: !live });
-
-  // Without a cursor (the page could not be loaded, e.g. after an offline
-  // reload, or the conversation was empty) there is nothing to resume from:
-  // once the socket is up again, fetch the newest page instead.
-  useRefetchOnReconnect(!after, refetch);
-
-  const hasOlder = pageInfo?.hasPreviousPage ?? false;
-  const olderCursor = pageInfo?.startCursor;
-  const loadOlder = useCallback(() => {
-    if (!hasOlder || !olderCursor || loadingOlder) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    fetchMore({ variables: { before: olderCursor, last: PAGE_SIZE } })
-      .catch((e: unknown) => setOlderError(describeError(e)))
-      .finally(() => setLoadingOlder(false));
-  }, [fetchMore, hasOlder, olderCursor, loadingOlder]);
-
-  // "Jump to the beginning": one action that pages back to the first message. The pages are fetched past the cache
-  // and written into it at the end as one older page: one merge and one render for the whole history, not one per
-  // page (each of which grows with what is held, and would keep the tab too busy to answer its socket).
-  const loadAll = useCallback(() => {
-    if (!hasOlder || !olderCursor || loadingOlder) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    type History = NonNullable<typeof data>['chatHistory'];
-    const pageBack = async (before: string, held: History['edges']): Promise<History> => {
-      const { data: page } = await client.query({
-        query: ChatHistoryQuery,
-        variables: { withUserId: peerId, before, last: LARGEST_PAGE },
-        fetchPolicy: 'no-cache',
-      });
-      const history = page!.chatHistory;
-      const edges = [...history.edges, ...held];
-      const { hasPreviousPage, startCursor } = history.pageInfo;
-      return hasPreviousPage && startCursor ? pageBack(startCursor, edges) : { ...history, edges };
-    };
-    pageBack(olderCursor, [])
-      .then((all) =>
-        client.writeQuery({
-          query: ChatHistoryQuery,
-          // `before` makes it an older page for the merge (apollo/connectionMerge.ts): it goes on top.
-          variables: { withUserId: peerId, before: olderCursor, last: LARGEST_PAGE },
-          data: {
-            chatHistory: {
-              ...all,
-              pageInfo: { ...all.pageInfo, startCursor: all.edges[0]?.cursor ?? all.pageInfo.startCursor },
-            },
-          },
-        }),
-      )
-      .catch((e: unknown) => setOlderError(describeError(e)))
-      .finally(() => setLoadingOlder(false));
-  }, [client, peerId, hasOlder, olderCursor, loadingOlder]);
+  const { after } = useCatchUp(viewer.id, peerId, edges, history);
+  // Edits, deletions and reactions (issue #18): the actions, the composer's modes, changes missed while offline.
+  // Sent from a window of older messages (a search hit, the first unread): the newest page first, then the message
+  // (its acknowledgement then lands in that page, not in a window the newest page would replace). Offline, the page
+  // cannot come: the message goes to the outbox all the same.
+  const hasNewer = !!pageInfo?.hasNextPage;
+  const sendHere = (content: string, replyToId?: string, attachments?: OutboxAttachment[]): boolean => {
+    if (!hasNewer) return send(content, replyToId, attachments);
+    void around.toLatest().then(
+      () => send(content, replyToId, attachments),
+      () => send(content, replyToId, attachments),
+    );
+    return true;
+  };
+  const lifecycle = useMessageLifecycle({ viewerId: viewer.id, peerName, send: sendHere, messages, older });
+  useMessageUpdatesCatchUp(peerId);
 
   // The link names someone who does not exist (a mistyped or stale address): nothing can be sent to them.
   const unknownPeer = !data && isNotFoundError(error);
+  // Without a cursor (the page could not be loaded, e.g. after an offline reload, or the conversation was empty)
+  // there is nothing to resume from: once the socket is up again, fetch the newest page instead. Not for someone
+  // who does not exist: a connection cures nothing there, and the refetch would clear the error meanwhile (the
+  // composer on again, "No such person" gone) until the same answer came back.
+  useRefetchOnReconnect(!after && !unknownPeer, refetch);
+  const unsent = outbox.length > 0;
+  // The header's slot for the transcript's jumps (they cover no message there).
+  const [toolsSlot, setToolsSlot] = useState<HTMLDivElement | null>(null);
+
+  // Blocked (issue #22): by the viewer, or by the peer (`blockedMe`, or a send refused as such: "You can't message
+  // this person.", a failed bubble until retried or discarded — e.g. before the conversation's first message).
+  const block = useBlock(peerId);
+  const refusedAsBlocked = outbox.some((entry) => entry.status === 'failed' && entry.error === CANNOT_MESSAGE);
+  const cannotMessage = !block.blockedByMe && (block.blockedMe || refusedAsBlocked);
+  const blockedReason = block.blockedByMe
+    ? `You blocked ${peerName}. Unblock them to send messages.`
+    : cannotMessage
+      ? CANNOT_MESSAGE
+      : undefined;
 
   let body;
   if (!data && loading) {
@@ -173,23 +124,23 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         <span className="spinner" aria-hidden="true" /> Loading conversation…
       </div>
     );
-  } else if (unknownPeer && outbox.length === 0) {
+  } else if (unknownPeer && !unsent) {
     body = (
       <div className="state state--center state--error" role="alert">
         <p className="empty-title">No such person</p>
-        <p>This conversation link names someone who is not on parley. {describeError(error)}</p>
+        <p>This conversation link names someone who is not on parley.</p>
       </div>
     );
-  } else if (!data && error && outbox.length === 0) {
+  } else if (!data && error && !unsent) {
     body = (
       <div className="state state--center state--error" role="alert">
         <p>Could not load this conversation. {describeError(error)}</p>
-        <button type="button" className="button" onClick={() => void refetch()}>
+        <button type="button" className="button" onClick={() => void refetch().catch(() => undefined)}>
           Try again
         </button>
       </div>
     );
-  } else if (edges.length === 0 && outbox.length === 0) {
+  } else if (edges.length === 0 && !unsent) {
     body = (
       <div className="state state--center">
         <p className="empty-title">No messages yet</p>
@@ -207,11 +158,18 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
         onRetry={retry}
         onDiscard={discard}
         onSettled={settle}
-        hasOlder={hasOlder}
-        loadingOlder={loadingOlder}
-        olderError={olderError}
-        onLoadOlder={loadOlder}
-        onLoadAll={loadAll}
+        older={older}
+        highlightId={props.at?.id}
+        toolsSlot={toolsSlot}
+        unreadFrom={firstUnread === undefined ? undefined : (firstUnread?.id ?? null)}
+        onSeen={onSeen}
+        newer={{
+          hasNewer: !!pageInfo?.hasNextPage,
+          loading: around.newerBusy,
+          error: around.newerError ?? around.windowError,
+          loadNewer: () => pageInfo?.endCursor && around.loadNewer(pageInfo.endCursor),
+          toLatest: around.toLatest,
+        }}
       />
     );
   }
@@ -224,23 +182,66 @@ export function ConversationView(props: { peerId: string; onBack(): void }) {
 
   return (
     <section className="conversation" aria-label={`Conversation with ${peerName}`}>
-      <ConversationHeader peerId={peerId} onBack={props.onBack} typing={peerTyping} />
-      {error && (data || outbox.length > 0) && (
+      <ConversationHeader
+        peerId={peerId}
+        onBack={props.onBack}
+        typing={peerTyping}
+        toolsHost={setToolsSlot}
+        hasMessages={edges.length > 0}
+        block={block}
+      />
+      {block.blockedByMe ? (
+        <div className="banner banner--blocked" role="status">
+          <span>
+            You blocked <bdi>{peerName}</bdi>.
+          </span>
+          <button
+            type="button"
+            className="button button--ghost"
+            disabled={block.busy}
+            onClick={() => void block.unblock()}
+          >
+            {block.busy ? 'Unblocking…' : 'Unblock'}
+          </button>
+        </div>
+      ) : (
+        cannotMessage && (
+          <p className="banner banner--blocked" role="status">
+            {CANNOT_MESSAGE}
+          </p>
+        )
+      )}
+      {error && (data || unsent) && (
         <p className="banner banner--error" role="alert">
           {unknownPeer
-            ? `This person does not exist: messages to them cannot be sent. ${describeError(error)}`
+            ? 'This person does not exist: messages to them cannot be sent.'
             : data
               ? `Showing saved messages — could not refresh: ${describeError(error)}${willSend}`
               : `Could not load this conversation: ${describeError(error)}${willSend}`}
         </p>
       )}
-      <div className="conversation__body">{body}</div>
+      <ChangeRefusals viewerId={viewer.id} />
+      <MessageActionsContext.Provider value={lifecycle.api}>
+        <div className="conversation__body">{body}</div>
+      </MessageActionsContext.Provider>
+      {lifecycle.dialog}
       <MessageComposer
-        onSend={send}
+        onSend={lifecycle.send}
+        mode={lifecycle.mode}
+        onCancelMode={lifecycle.cancelMode}
+        onEditLast={lifecycle.editLast}
+        uploads={uploads}
         peerName={peerName}
         onTyping={reportTyping}
         autoFocus
-        disabledReason={unknownPeer ? 'You cannot send messages here: this person does not exist.' : undefined}
+        draftOf={{ userId: viewer.id, peerId }}
+        disabledReason={
+          unknownPeer
+            ? 'You cannot send messages here: this person does not exist.'
+            : peerDeleted
+              ? 'This account has been deleted: messages to it cannot be sent.'
+              : blockedReason
+        }
       />
     </section>
   );

@@ -71,9 +71,11 @@ export function linkParts(text: string): TextPart[] {
 /** Message text with its links as `<a>` opening in a new tab, without giving that tab a handle on this one. */
 export function LinkifiedText({ text }: { text: string }): ReactNode {
   const needed = mayHaveLinks(text);
-  const [, setLoaded] = useState(find !== undefined);
+  // Whether this bubble has rendered with linkifyjs: another bubble may have loaded it since this one rendered (then
+  // the promise is already resolved and this one renders again: memoised bubbles are not re-rendered by the list).
+  const [loaded, setLoaded] = useState(find !== undefined);
   useEffect(() => {
-    if (!needed || find) return;
+    if (!needed || loaded) return;
     let shown = true;
     loadLinkify().then(
       () => shown && setLoaded(true),
@@ -82,7 +84,7 @@ export function LinkifiedText({ text }: { text: string }): ReactNode {
     return () => {
       shown = false;
     };
-  }, [needed]);
+  }, [needed, loaded]);
   if (!needed || !find) return text;
   return linkParts(text).map((part, i) =>
     part.href ? (

@@ -1,5 +1,4 @@
-import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { getFragmentData, graphql, type FragmentType } from '../gql';
 import { DaySeparator } from './DaySeparator';
 import { JumpToLatest } from './JumpToLatest';
@@ -8,9 +7,12 @@ import { NewMessagesLog } from './NewMessagesLog';
 import { OlderMessagesStatus } from './OlderMessagesStatus';
 import type { OutboxEntry } from './outbox';
 import { OutboxBubble } from './OutboxBubble';
-import { rowId, transcriptRows } from './transcriptRows';
+import { TranscriptTools } from './TranscriptTools';
+import { UnreadDivider } from './UnreadDivider';
+import { useSeenOnScreen } from './useSeenOnScreen';
+import { transcriptRows } from './transcriptRows';
 import { readThrough, type PeerLastRead } from './useReadReceipts';
-import { useScrollAnchor, type RowLocator } from './useScrollAnchor';
+import { useTranscriptLayout, type OlderPages } from './useTranscriptLayout';
 import { useVisibleOutbox } from './visibleOutbox';
 
 const MessageList_message = graphql(`
@@ -19,6 +21,7 @@ const MessageList_message = graphql(`
     clientMessageId
     createdAt
     content
+    readAt
     sender {
       id
     }
@@ -39,145 +42,126 @@ interface MessageListProps {
   onDiscard(clientMessageId: string): void;
   /** Acknowledged outbox entries whose stored message is now on screen. */
   onSettled(clientMessageIds: string[]): void;
-  hasOlder: boolean;
-  loadingOlder: boolean;
-  olderError: string | null;
-  onLoadOlder(): void;
-  /** Loads every older page (the list then scrolls to the first message). */
-  onLoadAll?(): void;
+  older: OlderPages;
+  /** The message the conversation was opened at (a search hit): highlighted and scrolled to. */
+  highlightId?: string;
+  /** Newer pages, when the conversation was opened at an older message (chat/useMessageAround.ts). */
+  newer?: NewerPages;
+  /** Where the jumps other than "to the latest" go (the conversation's header). */
+  toolsSlot?: HTMLElement | null;
+  /**
+   * The viewer's first unread message when the conversation opened: a "New messages" divider above it, the list
+   * opened there. `undefined` while not known yet (nothing is read meanwhile), `null` when nothing was unread.
+   */
+  unreadFrom?: string | null;
+  /** The newest of the peer's unread messages on screen in a visible, focused tab (chat/useSeenOnScreen.ts). */
+  onSeen?(messageId: string): void;
 }
 
-/** Rows rendered beyond the visible ones, above and below (keeps the DOM bounded whatever the history's length). */
-const OVERSCAN = 10;
-const ESTIMATED_BUBBLE = 58;
-const ESTIMATED_DAY = 46;
-
-/** A row's height with its margins (the spacing between bubbles is their top margin). */
-function measureRow(el: Element): number {
-  const style = getComputedStyle(el);
-  const margins = (parseFloat(style.marginTop) || 0) + (parseFloat(style.marginBottom) || 0);
-  return (el as HTMLElement).offsetHeight + margins;
+export interface NewerPages {
+  hasNewer: boolean;
+  loading: boolean;
+  error: string | null;
+  loadNewer(): void;
+  /** Replaces what is held with the newest page. */
+  toLatest(): Promise<void>;
 }
 
-/**
- * The scroller's size as the virtualiser sees it. Before layout (or without
- * any, as in jsdom) it reports 0 and no row would be rendered: assume the
- * window's height until the real size is known.
- */
-const observeScrollerRect: typeof observeElementRect<HTMLDivElement> = (instance, cb) =>
-  observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { ...rect, height: window.innerHeight }));
+/** How close to the bottom (px) scrolling loads the newer page. */
+const LOAD_NEWER_THRESHOLD = 400;
 
 /**
- * The scrolling transcript: stored messages by day, then the unsent ones. Only
- * the rows around the visible ones are in the DOM (TanStack Virtual);
- * useScrollAnchor keeps the place as pages arrive above and messages below.
+ * The scrolling transcript: stored messages by day, then the unsent ones, laid out by useTranscriptLayout (only
+ * the rows around the visible ones are in the DOM; the reader's place is kept).
  */
 export function MessageList(props: MessageListProps) {
-  const { hasOlder, loadingOlder, olderError, onLoadOlder, onLoadAll } = props;
+  const { older } = props;
   const messages = getFragmentData(MessageList_message, props.messages);
   const unsent = useVisibleOutbox(props.outbox, messages, props.onSettled);
   const readUpTo = readThrough(messages, props.peerLastRead);
+  const { unreadFrom } = props;
   const rows = useMemo(
-    () => transcriptRows(messages, unsent, props.viewerId, readUpTo),
-    [messages, unsent, props.viewerId, readUpTo],
+    () => transcriptRows(messages, unsent, props.viewerId, readUpTo, unreadFrom),
+    [messages, unsent, props.viewerId, readUpTo, unreadFrom],
+  );
+  const {
+    list,
+    items,
+    measureElement,
+    scrollerRef,
+    scroller: scrollerEl,
+    padding,
+    onScroll,
+    onKeyDown,
+    nearTop,
+    toBeginning,
+    jumpToBeginning,
+    showJump,
+    unseen,
+    jumpToBottom,
+    scrollToRow,
+    farAbove,
+  } = useTranscriptLayout(
+    rows,
+    {
+      firstKey: messages[0]?.id,
+      lastKey: unsent.at(-1)?.clientMessageId ?? messages.at(-1)?.id,
+      itemCount: messages.length + unsent.length,
+      // A newer page (the conversation opened at an older message) is not the viewer's send: no jump to its end.
+      lastIsMine:
+        !props.newer?.hasNewer &&
+        !props.newer?.loading &&
+        (unsent.length > 0 || messages.at(-1)?.sender.id === props.viewerId),
+    },
+    older,
   );
 
-  const list = useRef<HTMLOListElement>(null);
-  // Where the list starts in the scroller (below the older-messages status).
-  const [listTop, setListTop] = useState(0);
-  const scrollerRef = useRef<HTMLDivElement | null>(null);
-  // The React Compiler cannot memoise around TanStack's virtualizer (it returns new functions as it measures);
-  // this component re-renders with it, which is what the virtualizer expects.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollerRef.current,
-    estimateSize: (i) => (rows[i]?.kind === 'day' ? ESTIMATED_DAY : ESTIMATED_BUBBLE),
-    getItemKey: (i) => rows[i]!.key,
-    measureElement: measureRow,
-    observeElementRect: observeScrollerRect,
-    overscan: OVERSCAN,
-    scrollMargin: listTop,
-  });
-  // useScrollAnchor keeps the reader's row in place as rows are measured (the list's own correction is off).
-  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = () => false;
-  const contentHeight = virtualizer.getTotalSize();
-  const items = virtualizer.getVirtualItems();
-  // Where the rows are as this render lays them out (the list re-measures rows between renders; the reader's
-  // place is compared between what was on screen and what will be).
-  const layout = virtualizer.measurementsCache;
-  const locator = useMemo<RowLocator>(() => {
-    let indexOf: Map<string, number> | null = null; // built when first needed (not on every message at the bottom)
-    return {
-      anchorAt(scrollTop) {
-        // The first row ending below scrollTop (rows are in order: binary search), or the message after it.
-        let lo = 0;
-        let hi = layout.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (layout[mid]!.end > scrollTop) hi = mid;
-          else lo = mid + 1;
-        }
-        while (lo < layout.length && rows[lo]?.kind === 'day') lo++;
-        const item = layout[lo];
-        return item ? { id: rowId(String(item.key)), offset: item.start - scrollTop } : null;
-      },
-      startOf(id) {
-        indexOf ??= new Map(rows.map((r, i) => [rowId(r.key), i]));
-        const index = indexOf.get(id);
-        return index === undefined ? null : (layout[index]?.start ?? null);
-      },
-    };
-  }, [rows, layout]);
-
-  const { scroller, onScroll, onKeyDown, showJump, unseen, nearTop, jumpToBottom, jumpToTop } = useScrollAnchor({
-    firstKey: messages[0]?.id,
-    lastKey: unsent.at(-1)?.clientMessageId ?? messages.at(-1)?.id,
-    itemCount: messages.length + unsent.length,
-    lastIsMine: unsent.length > 0 || messages.at(-1)?.sender.id === props.viewerId,
-    canLoadOlder: hasOlder && !loadingOlder && !olderError,
-    onLoadOlder,
-    rows: locator,
-    contentHeight,
-  });
-
-  // (The status above it changes height as older pages load, fail, or run out.)
+  // Scrolled to once per message opened at, when its row is in.
+  const { highlightId, newer } = props;
+  const highlightIndex = highlightId ? rows.findIndex((r) => r.kind === 'message' && r.message.id === highlightId) : -1;
+  const scrolledTo = useRef<string>(undefined);
+  // After the transcript's own placement of this render (its layout effect runs first), and told where the reader
+  // now is (onScroll), so that its next placement keeps this row rather than the bottom.
   useLayoutEffect(() => {
-    if (list.current && list.current.offsetTop !== listTop) setListTop(list.current.offsetTop);
-  }, [listTop, loadingOlder, olderError, hasOlder]);
-
-  // "Jump to the beginning": every older page is loaded, then the first message is shown.
-  const [toBeginning, setToBeginning] = useState(false);
+    if (highlightIndex < 0 || scrolledTo.current === highlightId) return;
+    scrolledTo.current = highlightId;
+    scrollToRow(highlightIndex);
+    onScroll();
+  }, [highlightId, highlightIndex, scrollToRow, onScroll]);
+  // Opened at the first unread message: its divider at the top, once it is in (a far one arrives with its window).
+  const dividerIndex = unreadFrom ? rows.findIndex((r) => r.kind === 'unread') : -1;
+  const openedAtUnread = useRef<string>(undefined);
   useLayoutEffect(() => {
-    if (!toBeginning) return;
-    if (!hasOlder) {
-      jumpToTop();
-      scroller.current?.focus({ preventScroll: true });
-      setToBeginning(false);
-    } else if (olderError) {
-      setToBeginning(false);
-    }
-  }, [toBeginning, hasOlder, olderError, jumpToTop, scroller]);
-  function jumpToBeginning() {
-    setToBeginning(true);
-    if (hasOlder) onLoadAll?.();
-  }
+    if (dividerIndex < 0 || highlightId || openedAtUnread.current === unreadFrom) return;
+    openedAtUnread.current = unreadFrom!;
+    scrollToRow(dividerIndex, 'start');
+    onScroll();
+  }, [unreadFrom, dividerIndex, highlightId, scrollToRow, onScroll]);
+  // Nothing is read before the list is where it opens: the first unread (or the search hit), else the bottom.
+  // (The divider is scrolled to in the commit that first holds it, before the observer's first look.)
+  const placed = unreadFrom === null || (unreadFrom !== undefined && (!!highlightId || dividerIndex >= 0));
+  const noop = () => undefined;
+  useSeenOnScreen(scrollerEl, list, placed && !!props.onSeen, props.onSeen ?? noop);
 
-  const first = items[0];
-  const last = items.at(-1);
-  // Rows outside the window are stood in for by padding, so the scroll height is the whole transcript's.
-  const paddingTop = first ? first.start - listTop : 0;
-  const paddingBottom = last ? contentHeight - (last.end - listTop) : 0;
+  const onScrollBoth = (event: React.UIEvent<HTMLDivElement>) => {
+    onScroll();
+    const el = event.currentTarget;
+    if (newer?.hasNewer && !newer.loading && el.scrollHeight - el.scrollTop - el.clientHeight < LOAD_NEWER_THRESHOLD)
+      newer.loadNewer();
+  };
+  const toLatest = () => {
+    if (!newer?.hasNewer) return jumpToBottom();
+    // At the bottom when the newest page replaces the window: the list then stays at the bottom.
+    jumpToBottom();
+    void newer.toLatest().catch(() => undefined);
+  };
 
   return (
     <div className="transcript">
       <div
         className="transcript__scroller"
-        ref={(el) => {
-          scroller.current = el;
-          scrollerRef.current = el;
-        }}
-        onScroll={onScroll}
+        ref={scrollerRef}
+        onScroll={onScrollBoth}
         onKeyDown={onKeyDown}
         data-testid="transcript"
         tabIndex={0}
@@ -185,16 +169,16 @@ export function MessageList(props: MessageListProps) {
         role="region"
       >
         <OlderMessagesStatus
-          loading={loadingOlder}
-          error={olderError}
-          atBeginning={!hasOlder && messages.length > 0}
-          onRetry={onLoadOlder}
+          loading={older.loading}
+          error={older.error}
+          atBeginning={!older.hasOlder && messages.length > 0}
+          onRetry={older.loadOlder}
         />
-        <ol className="transcript__list" aria-label="Conversation" ref={list} style={{ paddingTop, paddingBottom }}>
+        <ol className="transcript__list" aria-label="Conversation" ref={list} style={padding}>
           {items.map((item) => {
             const row = rows[item.index]!;
             const rowProps = {
-              ref: virtualizer.measureElement,
+              ref: measureElement,
               'data-index': item.index,
               'aria-posinset': item.index + 1,
               'aria-setsize': rows.length,
@@ -202,7 +186,11 @@ export function MessageList(props: MessageListProps) {
             switch (row.kind) {
               case 'day':
                 return <DaySeparator key={row.key} day={row.day} row={rowProps} />;
-              case 'message':
+              case 'unread':
+                return <UnreadDivider key={row.key} row={rowProps} />;
+              case 'message': {
+                const unread = !row.mine && !row.message.readAt;
+                const bubbleRow = row.message.id === highlightId ? { ...rowProps, 'data-highlight': true } : rowProps;
                 return (
                   <MessageBubble
                     key={row.key}
@@ -212,9 +200,10 @@ export function MessageList(props: MessageListProps) {
                     read={row.read}
                     startsGroup={row.startsGroup}
                     endsGroup={row.endsGroup}
-                    row={rowProps}
+                    row={unread ? { ...bubbleRow, 'data-unread': true } : bubbleRow}
                   />
                 );
+              }
               case 'outbox':
                 return (
                   <OutboxBubble
@@ -229,14 +218,30 @@ export function MessageList(props: MessageListProps) {
             }
           })}
         </ol>
+        {newer?.hasNewer && (
+          <p className="state" role="status">
+            {newer.error ? `Could not load newer messages. ${newer.error}` : 'Loading newer messages…'}
+          </p>
+        )}
       </div>
       <NewMessagesLog messages={messages} viewerId={props.viewerId} peerName={props.peerName} />
-      {onLoadAll && (hasOlder || !nearTop) && (
-        <button type="button" className="jump jump--beginning" onClick={jumpToBeginning} disabled={toBeginning}>
-          <span aria-hidden="true">↑</span> {toBeginning ? 'Loading the whole conversation…' : 'Jump to the beginning'}
-        </button>
-      )}
-      {showJump && <JumpToLatest unseen={unseen} onJump={jumpToBottom} />}
+      <TranscriptTools
+        slot={props.toolsSlot ?? null}
+        firstUnread={{
+          show: dividerIndex >= 0 && farAbove(dividerIndex),
+          onJump: () => {
+            scrollToRow(dividerIndex, 'start');
+            onScroll();
+          },
+        }}
+        beginning={{
+          // Only while it helps: the first message is not loaded, or far above what is on screen.
+          show: !!older.loadAll && (older.hasOlder || !nearTop),
+          busy: toBeginning,
+          onJump: jumpToBeginning,
+        }}
+      />
+      {(showJump || newer?.hasNewer) && <JumpToLatest unseen={unseen} onJump={toLatest} />}
     </div>
   );
 }

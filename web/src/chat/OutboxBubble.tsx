@@ -1,3 +1,5 @@
+import { useNetworkLost } from '../apollo/connectionStatus';
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../gql';
 import { MessageBubble, MessageBubble_message } from './MessageBubble';
 import type { OutboxEntry } from './outbox';
@@ -13,6 +15,7 @@ export function OutboxBubble(props: {
   row?: RowProps;
 }) {
   const { entry } = props;
+  const networkLost = useNetworkLost();
   const message = makeFragmentData(
     {
       __typename: 'Message',
@@ -20,7 +23,17 @@ export function OutboxBubble(props: {
       content: entry.content,
       createdAt: entry.createdAt,
       readAt: null,
-    },
+      editedAt: null,
+      deletedAt: null,
+      updateCursor: null,
+      sender: { __typename: 'User', id: 'me', displayName: 'You' },
+      replyTo: null,
+      reactions: [],
+      // MessageAttachments_message's fields (masked in the type): the files show as pendingFiles instead.
+      cursor: '',
+      recipient: { __typename: 'User', id: entry.recipientId },
+      attachments: [],
+    } as unknown as ResultOf<typeof MessageBubble_message>,
     MessageBubble_message,
   );
   return (
@@ -30,6 +43,7 @@ export function OutboxBubble(props: {
       startsGroup={props.place?.startsGroup}
       endsGroup={props.place?.endsGroup}
       row={props.row}
+      pendingFiles={entry.attachments}
       unsent={
         entry.status === 'sent'
           ? undefined // acknowledged: shown as sent until the stored message replaces it
@@ -42,9 +56,16 @@ export function OutboxBubble(props: {
               }
             : {
                 status: 'pending',
-                // Throttled: why it is slow ("Sending slowly: waiting 3 s").
-                label:
-                  entry.throttled && entry.error ? entry.error : entry.attempts > 0 ? 'Waiting to send' : undefined,
+                // No network: it goes when the network is back. Throttled: why it is slow ("Sending slowly: waiting 3 s").
+                label: networkLost
+                  ? 'Waiting for network'
+                  : entry.uploading
+                    ? 'Uploading files'
+                    : entry.throttled && entry.error
+                      ? entry.error
+                      : entry.attempts > 0
+                        ? 'Waiting to send'
+                        : undefined,
               }
       }
     />

@@ -21,11 +21,37 @@ type OutboxStatus = 'pending' | 'failed';
  */
 export const HANDOVER_MS = 30_000;
 
+/** A file uploaded for a message in the outbox: its upload id (sendMessage's attachmentIds) and what it shows. */
+export interface OutboxAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  byteSize: number;
+}
+
+const isAttachment = (a: unknown): a is OutboxAttachment => {
+  const x = a as OutboxAttachment;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.id === 'string' &&
+    typeof x.filename === 'string' &&
+    typeof x.contentType === 'string' &&
+    typeof x.byteSize === 'number'
+  );
+};
+
 export interface OutboxEntry {
   clientMessageId: string;
   recipientId: string;
   content: string;
   createdAt: string;
+  /** The message this one answers (sendMessage's replyToId). */
+  replyToId?: string;
+  /** Its files: uploaded (their upload ids), or still uploading (`local:<key>` ids, while `uploading`). */
+  attachments?: OutboxAttachment[];
+  /** Some of its files are still uploading (pendingUploadsSender.ts): it is not sent until they are. */
+  uploading?: true;
   /** Delivery attempts that did not get an answer or got a retryable error. */
   attempts: number;
   /**
@@ -60,6 +86,8 @@ function isEntry(value: unknown): value is OutboxEntry {
     typeof e.content === 'string' &&
     typeof e.createdAt === 'string' &&
     typeof e.attempts === 'number' &&
+    (e.replyToId === undefined || typeof e.replyToId === 'string') &&
+    (e.attachments === undefined || (Array.isArray(e.attachments) && e.attachments.every(isAttachment))) &&
     (e.status === 'pending' || e.status === 'failed')
   );
 }
@@ -111,7 +139,12 @@ export class Outbox {
     return this.entries.find((e) => e.clientMessageId === clientMessageId);
   }
 
-  add(entry: Pick<OutboxEntry, 'clientMessageId' | 'recipientId' | 'content' | 'createdAt'>): OutboxEntry {
+  add(
+    entry: Pick<
+      OutboxEntry,
+      'clientMessageId' | 'recipientId' | 'content' | 'createdAt' | 'replyToId' | 'attachments' | 'uploading'
+    >,
+  ): OutboxEntry {
     const added: OutboxEntry = { ...entry, attempts: 0, status: 'pending' };
     this.write([...this.entries.filter((e) => e.clientMessageId !== entry.clientMessageId), added]);
     return added;
@@ -119,7 +152,7 @@ export class Outbox {
 
   update(
     clientMessageId: string,
-    patch: Partial<Pick<OutboxEntry, 'attempts' | 'status' | 'error' | 'throttled'>>,
+    patch: Partial<Pick<OutboxEntry, 'attempts' | 'status' | 'error' | 'throttled' | 'attachments' | 'uploading'>>,
   ): void {
     if (!this.get(clientMessageId)) return;
     this.write(this.entries.map((e) => (e.clientMessageId === clientMessageId ? { ...e, ...patch } : e)));

@@ -4,12 +4,25 @@ import { graphql } from '../gql';
 import { backoff } from '../shared/backoff';
 import { describeError } from '../shared/errors';
 import { rateLimitOf } from '../shared/rateLimit';
+import { withTimeout } from '../shared/withTimeout';
 import { appendMessageToConversation } from './conversationCache';
 import type { Outbox, OutboxEntry } from './outbox';
 
 export const SendMessageMutation = graphql(`
-  mutation SendMessage($recipientId: ID!, $content: String!, $clientMessageId: String) {
-    sendMessage(recipientId: $recipientId, content: $content, clientMessageId: $clientMessageId) {
+  mutation SendMessage(
+    $recipientId: ID!
+    $content: String!
+    $clientMessageId: String
+    $replyToId: ID
+    $attachmentIds: [ID!]
+  ) {
+    sendMessage(
+      recipientId: $recipientId
+      content: $content
+      clientMessageId: $clientMessageId
+      replyToId: $replyToId
+      attachmentIds: $attachmentIds
+    ) {
       id
       clientMessageId
       ...ConversationView_message
@@ -37,13 +50,6 @@ const PERMANENT_CODES = new Set([
 export function isPermanentSendError(error: unknown): boolean {
   if (!CombinedGraphQLErrors.is(error)) return false;
   return error.errors.some((e) => PERMANENT_CODES.has(String(e.extensions?.code ?? '')));
-}
-
-class SendTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`No answer from the server within ${Math.round(ms / 1000)} s.`);
-    this.name = 'SendTimeoutError';
-  }
 }
 
 /** After 1, 2, 3 … failed attempts: 1 s, 2 s, 4 s … capped at 30 s, with jitter. */
@@ -129,7 +135,7 @@ export class OutboxSender {
   }
 
   private onOutboxChange(): void {
-    const fresh = this.outbox.pending().filter((e) => !this.seen.has(e.clientMessageId));
+    const fresh = this.outbox.pending().filter((e) => !e.uploading && !this.seen.has(e.clientMessageId));
     for (const id of [...this.seen]) {
       if (this.outbox.get(id)?.status !== 'pending') this.seen.delete(id);
     }
@@ -143,13 +149,17 @@ export class OutboxSender {
     try {
       do {
         this.again = false;
+        // A message still uploading its files is not seen yet: once they are done, it starts a round.
         const queue = this.outbox.pending();
-        queue.forEach((e) => this.seen.add(e.clientMessageId));
+        queue.forEach((e) => !e.uploading && this.seen.add(e.clientMessageId));
         for (const entry of queue) {
           if (this.stopped) return;
           // Acknowledged (messageAdded), discarded or failed since the round began.
-          if (this.outbox.get(entry.clientMessageId)?.status !== 'pending') continue;
-          const outcome = await this.deliver(entry);
+          const current = this.outbox.get(entry.clientMessageId);
+          if (current?.status !== 'pending') continue;
+          // Waiting for its files (pendingUploadsSender.ts): the messages after it wait too, keeping their order.
+          if (current.uploading) break;
+          const outcome = await this.deliver(current);
           if (outcome === 'retry') {
             const attempts = this.outbox.get(entry.clientMessageId)?.attempts ?? 1;
             this.schedule((this.options.retryDelay ?? retryDelay)(attempts));
@@ -209,30 +219,24 @@ export class OutboxSender {
     const timeoutMs = this.options.timeoutMs ?? 15_000;
     const abort = new AbortController();
     this.requests.add(abort);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(new SendTimeoutError(timeoutMs));
-      }, timeoutMs);
-    });
-    const request = this.client.mutate({
-      mutation: SendMessageMutation,
-      variables: { recipientId: entry.recipientId, content: entry.content, clientMessageId: entry.clientMessageId },
-      context: { fetchOptions: { signal: abort.signal } },
-      update(cache, { data }) {
-        // Into the conversation first, then out of the outbox: the UI hides an
-        // outbox entry as soon as its message is in the conversation, so the
-        // message is never shown twice nor missing for a frame.
-        if (data) appendMessageToConversation(cache, entry.recipientId, data.sendMessage);
-      },
-    });
-    const aborted = new Promise<never>((_, reject) => {
-      abort.signal.addEventListener('abort', () => reject(new Error('Sending was cancelled.')));
-    });
-    return Promise.race([request, timeout, aborted]).finally(() => {
-      clearTimeout(timer);
-      this.requests.delete(abort);
-    });
+    const request = (signal: AbortSignal) =>
+      this.client.mutate({
+        mutation: SendMessageMutation,
+        variables: {
+          recipientId: entry.recipientId,
+          content: entry.content,
+          clientMessageId: entry.clientMessageId,
+          ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
+          ...(entry.attachments?.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
+        },
+        context: { fetchOptions: { signal } },
+        update(cache, { data }) {
+          // Into the conversation first, then out of the outbox: the UI hides an
+          // outbox entry as soon as its message is in the conversation, so the
+          // message is never shown twice nor missing for a frame.
+          if (data) appendMessageToConversation(cache, entry.recipientId, data.sendMessage);
+        },
+      });
+    return withTimeout(timeoutMs, request, abort).finally(() => this.requests.delete(abort));
   }
 }

@@ -1,6 +1,7 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { connectionStatus } from '../apollo/connectionStatus';
-import { ALICE, BOB, connection, message } from '../test/fixtures';
+import { useTypingFeed } from '../apollo/typing';
+import { ALICE, BOB, CAROL, connection, message } from '../test/fixtures';
 import { renderWithApollo } from '../test/renderWithApollo';
 import { ChatHistoryQuery, ConversationView, PAGE_SIZE } from './ConversationView';
 import { outboxFor } from './outbox';
@@ -82,21 +83,31 @@ describe('read receipts (✓✓)', () => {
 describe('typing', () => {
   it('shows “typing…” in the header while the peer types, until they stop or the socket drops', async () => {
     act(() => connectionStatus.set('connected'));
-    const { subscription } = renderWithApollo(<ConversationView peerId={BOB.id} onBack={() => {}} />, {
+    // As ChatShell composes it: the app's one typing subscription, the conversation reading from it.
+    function WithTypingFeed() {
+      useTypingFeed();
+      return <ConversationView peerId={BOB.id} onBack={() => {}} />;
+    }
+    const { subscription } = renderWithApollo(<WithTypingFeed />, {
       mocks: [historyMock([message(1, BOB, { readAt: 'x' })])],
     });
     await screen.findByText('Message 1');
-    const typing = subscription('ConversationTyping');
-    await waitFor(() => expect(typing.operation?.variables).toEqual({ withUserId: BOB.id }));
-    const event = (on: boolean) => ({ result: { data: { typing: { __typename: 'TypingEvent', typing: on } } } });
+    const typing = subscription('Typing');
+    // Everyone's typing to the viewer (no withUserId), one subscription.
+    await waitFor(() => expect(typing.operation?.variables).toEqual({}));
+    const event = (who: { id: string }, on: boolean) => ({
+      result: { data: { typing: { __typename: 'TypingEvent', user: { __typename: 'User', id: who.id }, typing: on } } },
+    });
 
-    act(() => typing.simulateResult(event(true)));
+    // Someone else typing to the viewer is not Bob.
+    act(() => typing.simulateResult(event(CAROL, true)));
+    act(() => typing.simulateResult(event(BOB, true)));
     await waitFor(() => expect(header()).toHaveTextContent('typing…'));
-    act(() => typing.simulateResult(event(false)));
+    act(() => typing.simulateResult(event(BOB, false)));
     await waitFor(() => expect(header()).not.toHaveTextContent('typing…'));
     expect(header()).toHaveTextContent('@bob');
 
-    act(() => typing.simulateResult(event(true)));
+    act(() => typing.simulateResult(event(BOB, true)));
     await waitFor(() => expect(header()).toHaveTextContent('typing…'));
     act(() => connectionStatus.set('reconnecting'));
     await waitFor(() => expect(header()).not.toHaveTextContent('typing…'));

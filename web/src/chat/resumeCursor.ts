@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { useConnectionStatus } from '../apollo/connectionStatus';
+import { connectionStatus, useConnectionStatus } from '../apollo/connectionStatus';
 
 /**
  * The resume-cursor protocol: how the open conversation's subscription,
@@ -45,16 +45,35 @@ export function edgeCursor(messageId: string, held: string | undefined, resume: 
   return resume ?? `${PLACEHOLDER_PREFIX}${messageId}`;
 }
 
+/** Per conversation: the socket connection during which it was last known to be held without a gap. */
+const currentDuring = new Map<string, number>();
+
 /**
- * What a messageAdded delivery can be resumed from. Only the conversation's
- * own stream (`withUserId`) catches up from `after`, so only what it delivers
- * leaves no gap; the all-conversations stream gives no resume cursor.
+ * Conversations held up to the server's newest message during this socket connection (their newest page came in,
+ * or their catch-up met the all-conversations stream): that stream, which misses nothing while the socket is up,
+ * keeps them so. A reconnect ends it for all of them (what came meanwhile reached no stream).
+ */
+export const currentConversations = {
+  /** The conversation with `peerId` holds the server's newest messages now. */
+  mark(peerId: string) {
+    if (connectionStatus.get() === 'connected') currentDuring.set(peerId, connectionStatus.connectionCount());
+  },
+  has: (peerId: string) =>
+    connectionStatus.get() === 'connected' && currentDuring.get(peerId) === connectionStatus.connectionCount(),
+};
+
+/**
+ * What a messageAdded delivery can be resumed from. The conversation's own
+ * stream (`withUserId`) catches up from `after`, so what it delivers leaves no
+ * gap; the all-conversations stream's do not either in a conversation that is
+ * current (`currentConversations`), and give no resume cursor elsewhere.
  */
 export function deliveredResumeCursor(
   message: { cursor: string },
   stream: { withUserId?: string },
+  peerId: string,
 ): string | undefined {
-  return stream.withUserId ? message.cursor : undefined;
+  return stream.withUserId || currentConversations.has(peerId) ? message.cursor : undefined;
 }
 
 /**

@@ -11,7 +11,9 @@ const unsent = (clientMessageId: string, createdAt: string): OutboxEntry => ({
   status: 'pending',
 });
 const shape = (rows: ReturnType<typeof transcriptRows>) =>
-  rows.map((r) => (r.kind === 'day' ? 'day' : `${rowId(r.key)}:${+r.startsGroup}${+r.endsGroup}`));
+  rows.map((r) =>
+    r.kind === 'day' || r.kind === 'unread' ? r.kind : `${rowId(r.key)}:${+r.startsGroup}${+r.endsGroup}`,
+  );
 
 describe('transcript rows', () => {
   it('puts a day separator before each day and groups same-minute bursts', () => {
@@ -50,5 +52,20 @@ describe('transcript rows', () => {
     const keyOf = (rows: typeof alone) => rows.find((r) => r.kind === 'message' && r.message === b)!.key;
     expect(keyOf(alone)).not.toBe(keyOf(joined));
     expect(rowId(keyOf(alone))).toBe(rowId(keyOf(joined)));
+  });
+
+  it('puts the "New messages" divider before the first unread message, after its day', () => {
+    const rows = transcriptRows(
+      [
+        message('a', 'peer', '2026-11-24T09:00:01.000Z'),
+        message('b', 'peer', '2026-11-25T09:00:01.000Z'),
+        message('c', 'peer', '2026-11-25T09:00:30.000Z'),
+      ],
+      [],
+      'me',
+      -1,
+      'b',
+    );
+    expect(shape(rows)).toEqual(['day', 'a:11', 'day', 'unread', 'b:10', 'c:01']);
   });
 });

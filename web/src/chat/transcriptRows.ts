@@ -13,6 +13,7 @@ interface StoredMessage {
 
 export type TranscriptRow<M extends StoredMessage> =
   | { kind: 'day'; key: string; day: string }
+  | { kind: 'unread'; key: string }
   | ({ kind: 'message'; key: string; message: M; mine: boolean; read: boolean } & GroupPlace)
   | ({ kind: 'outbox'; key: string; entry: OutboxEntry } & GroupPlace);
 
@@ -25,6 +26,29 @@ export interface RowProps {
   'data-index'?: number;
   'aria-posinset'?: number;
   'aria-setsize'?: number;
+  /** The message a conversation was opened at (a search hit): highlighted. */
+  'data-highlight'?: boolean;
+  /** One of the peer's unread messages: read once on screen (chat/useSeenOnScreen.ts). */
+  'data-unread'?: boolean;
+}
+
+/**
+ * Whether a row's props are the same: each by identity, but `row`, which the list makes anew on each render, by its
+ * fields (for `memo`: a row re-renders when what it shows or where it stands changes, not when the list does).
+ */
+export function sameRowedProps<P extends { row?: RowProps }>(a: P, b: P): boolean {
+  const keys = Object.keys(b) as (keyof P)[];
+  if (Object.keys(a).length !== keys.length) return false;
+  for (const key of keys) if (key !== 'row' && a[key] !== b[key]) return false;
+  return shallowEqual(a.row, b.row);
+}
+
+function shallowEqual(a: object | undefined, b: object | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(b);
+  if (Object.keys(a).length !== keys.length) return false;
+  return keys.every((key) => (a as Record<string, unknown>)[key] === (b as Record<string, unknown>)[key]);
 }
 
 /** Local calendar days by time string (kept across renders: parsing thousands of dates on each is slow). */
@@ -47,7 +71,8 @@ export function rowId(key: string): string {
 }
 
 /**
- * `readUpTo`: the index of the last stored message the peer has read (-1: none).
+ * `readUpTo`: the index of the last stored message the peer has read (-1: none); `unreadFrom`: the viewer's first
+ * unread message when the conversation opened, after a "New messages" divider.
  * A row's key changes when it starts or stops starting a group: the spacing
  * above it changes, so the list measures it again instead of trusting its cache.
  */
@@ -56,6 +81,7 @@ export function transcriptRows<M extends StoredMessage>(
   unsent: readonly OutboxEntry[],
   viewerId: string,
   readUpTo: number,
+  unreadFrom?: string | null,
 ): TranscriptRow<M>[] {
   // This runs on every change of a conversation that may hold thousands: dates are parsed once (cached), and no
   // more is built than one entry per message for grouping.
@@ -81,6 +107,7 @@ export function transcriptRows<M extends StoredMessage>(
     if (day === undefined) labels.set(date, (day = dayLabel(m.createdAt)));
     if (day !== previousDay) rows.push({ kind: 'day', key: `day:${m.id}`, day });
     previousDay = day;
+    if (m.id === unreadFrom) rows.push({ kind: 'unread', key: `unread:${m.id}` });
     const place = places[i]!;
     rows.push({
       kind: 'message',

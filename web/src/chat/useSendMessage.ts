@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import { newClientMessageId } from './clientMessageId';
 import { contentProblem } from './messageRules';
-import { outboxFor, useOutboxEntries, type OutboxEntry } from './outbox';
+import { outboxFor, useOutboxEntries, type OutboxAttachment, type OutboxEntry } from './outbox';
+import { adoptPendingUploads } from './pendingUploadsDelivery';
 
 /**
  * What the conversation needs for sending: a message goes into the persistent
@@ -9,8 +10,11 @@ import { outboxFor, useOutboxEntries, type OutboxEntry } from './outbox';
  * sender (useOutboxDelivery, mounted once for the signed-in user) delivers it.
  */
 interface SendApi {
-  /** Queue trimmed content; returns false (and does nothing) when the server would refuse it (messageRules). */
-  send(content: string): boolean;
+  /**
+   * Queue trimmed content with its uploaded files; returns false (and does nothing) when the server would refuse it
+   * (messageRules; the content may be empty with files).
+   */
+  send(content: string, replyToId?: string, attachments?: OutboxAttachment[]): boolean;
   /** Send a failed message again, with its original clientMessageId. */
   retry(clientMessageId: string): void;
   /** Give up on a failed message. */
@@ -25,15 +29,21 @@ export function useSendMessage(viewerId: string, peerId: string): SendApi {
   const outbox = useOutboxEntries(viewerId, peerId);
 
   const send = useCallback(
-    (raw: string) => {
+    (raw: string, replyToId?: string, attachments?: OutboxAttachment[]) => {
       const content = raw.trim();
-      if (contentProblem(content)) return false;
-      outboxFor(viewerId).add({
+      const problem = contentProblem(content);
+      if (problem && !(problem === 'empty' && attachments?.length)) return false;
+      const entry = {
         clientMessageId: newClientMessageId(),
         recipientId: peerId,
         content,
         createdAt: new Date().toISOString(),
-      });
+        ...(replyToId ? { replyToId } : {}),
+        ...(attachments?.length ? { attachments } : {}),
+      };
+      // Files still uploading (`local:` ids) go on for this message, which waits for them.
+      const uploading = adoptPendingUploads(viewerId, entry);
+      outboxFor(viewerId).add({ ...entry, ...(uploading ? { uploading: true as const } : {}) });
       return true;
     },
     [viewerId, peerId],

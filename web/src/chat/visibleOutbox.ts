@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { OutboxEntry } from './outbox';
 
 type Stored = ReadonlyArray<{ clientMessageId: string | null }>;
@@ -29,7 +29,7 @@ export function useVisibleOutbox(
   stored: Stored,
   onSettled: (ids: string[]) => void,
 ): OutboxEntry[] {
-  const { shown, settled } = visibleOutbox(outbox, stored);
+  const { shown, settled } = useMemo(() => visibleOutbox(outbox, stored), [outbox, stored]);
   const settledKey = settled.join(' ');
   useEffect(() => {
     if (settledKey) onSettled(settledKey.split(' '));

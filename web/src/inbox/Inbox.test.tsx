@@ -1,5 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { connectionStatus } from '../apollo/connectionStatus';
+import { useTypingFeed } from '../apollo/typing';
 import { ALICE, BOB, CAROL, inbox, inboxConversation } from '../test/fixtures';
 import { renderWithApollo } from '../test/renderWithApollo';
 import { Inbox } from './Inbox';
@@ -30,6 +31,7 @@ function Home(props: { onOpen?(peerId: string): void; onFindPeople?(): void; act
   const onOpen = props.onOpen ?? (() => {});
   useConversationUpdates(ALICE.id, { onOpen });
   useUnreadTitle();
+  useTypingFeed();
   return (
     <Inbox
       viewerId={ALICE.id}
@@ -71,6 +73,20 @@ describe('Inbox', () => {
 
     await user.click(row('Bob Baker'));
     expect(opened).toEqual([BOB.id]);
+  });
+
+  it('says “Muted” on a muted conversation’s row, and follows Conversation.muted in the cache', async () => {
+    const { cache } = renderWithApollo(<Home />, {
+      mocks: [inboxMock(inbox([{ ...fromBob, muted: true }, toCarol]))],
+    });
+    await screen.findByRole('list', { name: 'Conversations' });
+    expect(within(row('Bob Baker')).getByRole('img', { name: 'Muted' })).toBeInTheDocument();
+    expect(within(row('Carol Chen')).queryByRole('img', { name: 'Muted' })).not.toBeInTheDocument();
+    // Muted from the conversation header (chat/MuteToggle.tsx writes Conversation:<id>).
+    act(() => {
+      cache.modify({ id: cache.identify(toCarol), fields: { muted: () => true } });
+    });
+    await waitFor(() => expect(within(row('Carol Chen')).getByRole('img', { name: 'Muted' })).toBeInTheDocument());
   });
 
   it('moves a conversation to the top and bumps its badge on a live update, adds a new peer at the top, clears a badge read elsewhere', async () => {
@@ -141,24 +157,40 @@ describe('Inbox', () => {
 
   it('shows “typing…” in a row while the peer types, and the preview again when they stop', async () => {
     act(() => connectionStatus.set('connected'));
-    const { subscription } = renderWithApollo(<Home />, { mocks: [inboxMock(inbox([fromBob]))] });
+    // More rows than a page: every one follows its peer's typing through the app's one subscription.
+    const others = Array.from({ length: INBOX_PAGE_SIZE + 1 }, (_, i) =>
+      inboxConversation(
+        { __typename: 'User' as const, id: `u-${i}`, username: `p${i}`, displayName: `Person ${i}` },
+        { id: `p${i}`, content: `Note ${i}`, from: ALICE, at: at(1) },
+      ),
+    );
+    const last = others.at(-1)!.peer;
+    const { subscription } = renderWithApollo(<Home />, { mocks: [inboxMock(inbox([fromBob, ...others]))] });
     await screen.findByRole('list', { name: 'Conversations' });
-    const typing = subscription('InboxTyping');
-    await waitFor(() => expect(typing.operation?.variables).toEqual({ withUserId: BOB.id }));
+    const typing = subscription('Typing');
+    await waitFor(() => expect(typing.operation?.variables).toEqual({}));
+    const event = (who: { id: string }, on: boolean) => ({
+      result: { data: { typing: { __typename: 'TypingEvent', user: { __typename: 'User', id: who.id }, typing: on } } },
+    });
 
-    act(() => typing.simulateResult({ result: { data: { typing: { __typename: 'TypingEvent', typing: true } } } }));
+    act(() => typing.simulateResult(event(BOB, true)));
     await waitFor(() => expect(row('Bob Baker')).toHaveTextContent('typing…'));
     expect(row('Bob Baker')).not.toHaveTextContent('Lunch');
+    expect(row('Person 0')).not.toHaveTextContent('typing…');
+    // The last row, beyond the first page's worth, too.
+    act(() => typing.simulateResult(event(last, true)));
+    await waitFor(() => expect(row(last.displayName)).toHaveTextContent('typing…'));
 
-    act(() => typing.simulateResult({ result: { data: { typing: { __typename: 'TypingEvent', typing: false } } } }));
+    act(() => typing.simulateResult(event(BOB, false)));
     await waitFor(() => expect(row('Bob Baker')).toHaveTextContent('Lunch today?'));
 
     // Nothing stale after an outage: the socket dropping hides it.
-    act(() => typing.simulateResult({ result: { data: { typing: { __typename: 'TypingEvent', typing: true } } } }));
+    act(() => typing.simulateResult(event(BOB, true)));
     await waitFor(() => expect(row('Bob Baker')).toHaveTextContent('typing…'));
     act(() => connectionStatus.set('reconnecting'));
     await waitFor(() => expect(row('Bob Baker')).toHaveTextContent('Lunch today?'));
-  });
+    expect(row(last.displayName)).toHaveTextContent(`Note ${INBOX_PAGE_SIZE}`);
+  }, 20_000);
 
   it('offers to find someone when there is no conversation yet', async () => {
     const found: string[] = [];

@@ -1,7 +1,7 @@
-import { describeError } from '../shared/errors';
+import { describeError, isUnavailableError } from '../shared/errors';
 import { useNow } from '../shared/useNow';
 import { InboxRow } from './InboxRow';
-import { INBOX_PAGE_SIZE, useInbox } from './useInbox';
+import { useInbox } from './useInbox';
 
 /**
  * Home: the viewer's conversations by latest activity, live (see
@@ -46,20 +46,24 @@ export function Inbox(props: {
   }
   return (
     <div className="inbox">
-      {error && !loading && (
-        <p className="banner banner--error" role="alert">
-          Showing saved conversations — could not refresh: {describeError(error)}
-        </p>
-      )}
+      {error &&
+        !loading &&
+        // Unreachable: the connection badge says "Offline" and the open conversation why; one red banner is enough.
+        (isUnavailableError(error) ? (
+          <p className="banner muted">Showing saved conversations.</p>
+        ) : (
+          <p className="banner banner--error" role="alert">
+            Showing saved conversations — could not refresh: {describeError(error)}
+          </p>
+        ))}
       <ul className="inbox__list" aria-label="Conversations">
-        {conversations.map((conversation, i) => (
+        {conversations.map((conversation) => (
           <InboxRow
             key={conversation.id}
             conversation={conversation}
             viewerId={props.viewerId}
             activePeerId={props.activePeerId}
             now={now}
-            followTyping={i < INBOX_PAGE_SIZE}
             onOpen={props.onOpen}
           />
         ))}

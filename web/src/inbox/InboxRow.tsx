@@ -1,12 +1,14 @@
+import { usePeerTyping } from '../apollo/typing';
 import { getFragmentData, graphql, type FragmentType } from '../gql';
 import { Avatar } from '../shared/Avatar';
+import { Icon } from '../shared/Icon';
 import { fullTime, relativeTime } from './relativeTime';
-import { usePeerTyping } from './usePeerTyping';
 
 export const InboxRow_conversation = graphql(`
   fragment InboxRow_conversation on Conversation {
     id
     unreadCount
+    muted
     lastActivityAt
     peer {
       id
@@ -31,8 +33,9 @@ function previewText(content: string): string {
 
 /**
  * One conversation of the inbox: the peer, the last message ("You: …" for the
- * viewer's own), when, how many unread and whether the peer is typing. The
- * button's accessible name starts with the peer's name, as shown.
+ * viewer's own), when, how many unread, whether the peer is typing and whether
+ * it is muted (no push notifications). The button's accessible name starts
+ * with the peer's name, as shown.
  */
 export function InboxRow(props: {
   conversation: FragmentType<typeof InboxRow_conversation>;
@@ -40,13 +43,11 @@ export function InboxRow(props: {
   /** The peer of the conversation open beside the inbox, if any. */
   activePeerId?: string;
   now: number;
-  /** Follow the peer's typing (rows beyond the first page do not, to keep subscriptions few). */
-  followTyping: boolean;
   onOpen(peerId: string): void;
 }) {
   const conversation = getFragmentData(InboxRow_conversation, props.conversation);
-  const { peer, lastMessage, unreadCount } = conversation;
-  const typing = usePeerTyping(peer.id, !props.followTyping);
+  const { peer, lastMessage, unreadCount, muted } = conversation;
+  const typing = usePeerTyping(peer.id);
   const mine = lastMessage.sender.id === props.viewerId;
   const name = peer.displayName || peer.username;
   const active = peer.id === props.activePeerId;
@@ -64,7 +65,9 @@ export function InboxRow(props: {
         <Avatar name={name} />
         <span className="inbox-row__text">
           <span className="inbox-row__top">
-            <span className="inbox-row__name">{name}</span>
+            <span className="inbox-row__name" dir="auto">
+              {name}
+            </span>
             <time
               className="inbox-row__time"
               dateTime={conversation.lastActivityAt}
@@ -79,7 +82,14 @@ export function InboxRow(props: {
             ) : (
               <span className="inbox-row__preview">
                 {mine && <span className="inbox-row__you">You: </span>}
-                {previewText(lastMessage.content)}
+                <span dir="auto">{previewText(lastMessage.content)}</span>
+              </span>
+            )}
+            {muted && (
+              <span className="inbox-row__muted" role="img" aria-label="Muted" title="Muted">
+                <Icon size={14}>
+                  <path d="M11 5L6 9H2v6h4l5 4V5zM23 9l-6 6M17 9l6 6" />
+                </Icon>
               </span>
             )}
             {unreadCount > 0 && (

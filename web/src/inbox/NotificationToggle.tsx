@@ -1,4 +1,5 @@
 import { desktopNotifications, useNotificationState } from './notifications';
+import { Icon } from '../shared/Icon';
 
 /** Bell in the sidebar header: turns desktop notifications on (asking permission from this click) or off. */
 export function NotificationToggle({ className = '' }: { className?: string }) {
@@ -22,20 +23,10 @@ export function NotificationToggle({ className = '' }: { className?: string }) {
       data-state={state}
       onClick={() => (on ? desktopNotifications.turnOff() : void desktopNotifications.turnOn())}
     >
-      <svg
-        width="20"
-        height="20"
-        viewBox="0 0 24 24"
-        aria-hidden="true"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      >
+      <Icon size={20}>
         <path d="M18 8a6 6 0 10-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.73 21a2 2 0 01-3.46 0" />
         {!on && <path d="M3 3l18 18" />}
-      </svg>
+      </Icon>
     </button>
   );
 }

@@ -2,6 +2,7 @@ import { useSubscription } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import { graphql } from '../gql';
 import { addToInbox } from './inboxCache';
+import { closePushNotification, pushDevice } from '../shared/pushDevice';
 import { desktopNotifications } from './notifications';
 import { useRefreshUnreadTotal } from './unreadTotal';
 
@@ -22,6 +23,9 @@ const ConversationUpdatedSubscription = graphql(`
           id
         }
       }
+      # Blocked either way (issue #22): kept current in Conversation:<id> for the open conversation (chat/useBlock.ts).
+      blockedByMe
+      blockedMe
       ...InboxRow_conversation
     }
   }
@@ -36,7 +40,9 @@ const PREVIEW_LENGTH = 140;
  * updates its row, its badge and — through the list's read policy — its place.
  * A conversation the inbox does not hold yet is added to it; the unread total
  * is asked for again. A message from the peer while the tab is hidden shows a
- * desktop notification (when turned on); clicking it opens the conversation.
+ * desktop notification (when turned on, and Web Push is not: then the service
+ * worker shows it); clicking it opens the conversation. A conversation read
+ * closes its notifications, the service worker's too.
  *
  * Mount once for the signed-in user. After a reconnect the inbox refetches
  * itself (useInbox): events are state, not a log, and are not replayed.
@@ -61,11 +67,13 @@ export function useConversationUpdates(viewerId: string, options: { onOpen(peerI
       const message = conversation.lastMessage;
       if (conversation.unreadCount === 0) {
         desktopNotifications.close(tag); // read here or elsewhere
+        closePushNotification(conversation.peer.id);
         return;
       }
       if (message.sender.id === viewerId || considered.current.has(message.id)) return;
       considered.current.add(message.id);
-      if (document.visibilityState !== 'hidden') return;
+      // With Web Push on for this person here, the service worker shows it (public/sw-push.js), not the tab too.
+      if (document.visibilityState !== 'hidden' || pushDevice.enabledFor() === viewerId) return;
       const body = message.content.replace(/\s+/g, ' ').trim();
       desktopNotifications.show({
         tag,

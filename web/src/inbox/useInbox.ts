@@ -1,8 +1,8 @@
 import { useQuery } from '@apollo/client/react';
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { graphql } from '../gql';
-import { describeError } from '../shared/errors';
+import { usePagedLoad } from '../shared/usePagedLoad';
 
 export const InboxQuery = graphql(`
   query Inbox($first: Int, $after: String) {
@@ -39,22 +39,17 @@ export function useInbox() {
     fetchPolicy: 'cache-and-network',
     nextFetchPolicy: 'cache-first',
   });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
+  const more = usePagedLoad();
 
   useRefetchOnReconnect(true, refetch);
 
   const pageInfo = data?.conversations.pageInfo;
   const hasMore = pageInfo?.hasNextPage ?? false;
   const endCursor = pageInfo?.endCursor ?? null;
+  const { run } = more;
   const loadMore = useCallback(() => {
-    if (!hasMore || !endCursor || loadingMore) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    fetchMore({ variables: { first: INBOX_PAGE_SIZE, after: endCursor } })
-      .catch((e: unknown) => setMoreError(describeError(e)))
-      .finally(() => setLoadingMore(false));
-  }, [fetchMore, hasMore, endCursor, loadingMore]);
+    if (hasMore && endCursor) run(() => fetchMore({ variables: { first: INBOX_PAGE_SIZE, after: endCursor } }));
+  }, [run, fetchMore, hasMore, endCursor]);
 
   return {
     conversations: data ? data.conversations.edges.map((e) => e.node) : undefined,
@@ -63,7 +58,7 @@ export function useInbox() {
     refetch,
     hasMore,
     loadMore,
-    loadingMore,
-    moreError,
+    loadingMore: more.busy,
+    moreError: more.error,
   };
 }

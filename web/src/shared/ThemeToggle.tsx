@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { theme, THEME_CHOICES, useThemeChoice, type ThemeChoice } from './theme';
+import { Icon } from './Icon';
 
 const LABELS: Record<ThemeChoice, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 
@@ -12,19 +13,10 @@ export function ThemeToggle({ className = '' }: { className?: string }) {
       <label htmlFor={id} className="visually-hidden">
         Theme
       </label>
-      <svg
-        className="theme-toggle__icon"
-        width="16"
-        height="16"
-        viewBox="0 0 24 24"
-        aria-hidden="true"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-      >
+      <Icon className="theme-toggle__icon" size={16}>
         <circle cx="12" cy="12" r="8" />
         <path d="M12 4a8 8 0 000 16z" fill="currentColor" />
-      </svg>
+      </Icon>
       <select id={id} value={choice} onChange={(e) => theme.set(e.target.value as ThemeChoice)}>
         {THEME_CHOICES.map((c) => (
           <option key={c} value={c}>

@@ -5,6 +5,34 @@ export const CAROL = { __typename: 'User' as const, id: 'u-carol', username: 'ca
 
 type Person = typeof ALICE;
 
+/** A file of a message (issue #19), as Message.attachments returns it. */
+export interface Attachment {
+  __typename: 'Attachment';
+  id: string;
+  filename: string;
+  contentType: string;
+  byteSize: number;
+  url: string;
+  width: number | null;
+  height: number | null;
+  thumbnailUrl: string | null;
+}
+
+export function attachment(id: string, overrides: Partial<Attachment> = {}): Attachment {
+  return {
+    __typename: 'Attachment',
+    id,
+    filename: `${id}.pdf`,
+    contentType: 'application/pdf',
+    byteSize: 2048,
+    url: `/uploads/${id}?sig=s`,
+    width: null,
+    height: null,
+    thumbnailUrl: null,
+    ...overrides,
+  };
+}
+
 export function message(
   n: number | string,
   from: Person,
@@ -14,6 +42,12 @@ export function message(
     clientMessageId: string | null;
     createdAt: string;
     cursor: string;
+    editedAt: string | null;
+    deletedAt: string | null;
+    updateCursor: string | null;
+    reactions: Array<{ __typename: 'Reaction'; emoji: string; count: number; reactedByMe: boolean }>;
+    recipient: { __typename: 'User'; id: string };
+    attachments: Attachment[];
   }> = {},
 ) {
   const minute = typeof n === 'number' ? n : 0;
@@ -25,7 +59,16 @@ export function message(
     content: `Message ${n}`,
     createdAt: new Date(Date.UTC(2026, 10, 25, 9, 0) + minute * 60_000).toISOString(),
     readAt: null as string | null,
+    // The message lifecycle (#18): never edited, not deleted, no reply, no reactions unless overridden.
+    editedAt: null as string | null,
+    deletedAt: null as string | null,
+    updateCursor: null as string | null,
+    replyTo: null,
+    reactions: [] as Array<{ __typename: 'Reaction'; emoji: string; count: number; reactedByMe: boolean }>,
     sender: { ...from },
+    // Alice's messages go to Bob; everyone else's to Alice (the usual viewer).
+    recipient: { __typename: 'User' as const, id: from.id === ALICE.id ? BOB.id : ALICE.id },
+    attachments: [] as Attachment[],
     ...overrides,
   };
 }
@@ -57,7 +100,11 @@ export function inboxConversation(
     __typename: 'Conversation' as const,
     id: `conv-${peer.id}`,
     unreadCount,
+    muted: false,
     lastActivityAt: last.at,
+    // Selected by conversationUpdated (for the open conversation's block state); nobody blocked.
+    blockedByMe: false,
+    blockedMe: false,
     peer: { ...peer },
     lastMessage: {
       __typename: 'Message' as const,

@@ -9,6 +9,8 @@ import { createCache } from '../apollo/cache';
 import { savedViewer } from '../auth/savedViewer';
 import { MeQuery, SessionProvider } from '../auth/session';
 import { tokenStore } from '../auth/tokenStore';
+import { ConversationMutedQuery } from '../chat/MuteToggle';
+import { ConversationBlockQuery } from '../chat/useBlock';
 import { ConversationReadQuery } from '../chat/useReadReceipts';
 import { SetTypingMutation } from '../chat/useTypingSender';
 import { ALICE } from './fixtures';
@@ -16,11 +18,21 @@ import { ALICE } from './fixtures';
 /**
  * What an open conversation asks for by itself, answered as often as asked
  * unless a test's own mocks (tried first) answer it: the peer has read nothing
- * yet, typing notices are accepted.
+ * yet, nothing to mute yet, nobody is blocked, typing notices are accepted.
  */
 const BACKGROUND_MOCKS: MockLink.MockedResponse[] = [
   {
     request: { query: ConversationReadQuery, variables: () => true },
+    result: { data: { conversation: null } },
+    maxUsageCount: Number.POSITIVE_INFINITY,
+  },
+  {
+    request: { query: ConversationMutedQuery, variables: () => true },
+    result: { data: { conversation: null } },
+    maxUsageCount: Number.POSITIVE_INFINITY,
+  },
+  {
+    request: { query: ConversationBlockQuery, variables: () => true },
     result: { data: { conversation: null } },
     maxUsageCount: Number.POSITIVE_INFINITY,
   },
@@ -37,7 +49,7 @@ const BACKGROUND_MOCKS: MockLink.MockedResponse[] = [
  * MockLink with `mocks` (then BACKGROUND_MOCKS), and subscriptions to
  * MockSubscriptionLinks, one per operation name: `subscriptions` is
  * messageAdded's (drive with `subscriptions.simulateResult`),
- * `subscription(name)` any other's (e.g. 'ConversationTyping').
+ * `subscription(name)` any other's (e.g. 'Typing').
  */
 export function renderWithApollo(
   ui: ReactElement,

@@ -28,7 +28,9 @@ export function UserListItem(props: {
         <span className="visually-hidden">Open conversation with </span>
         <Avatar name={user.displayName} />
         <span className="person__text">
-          <span className="person__name">{user.displayName}</span>
+          <span className="person__name" dir="auto">
+            {user.displayName}
+          </span>
           <span className="person__handle">@{user.username}</span>
         </span>
       </button>
