@@ -14,6 +14,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // npm test's summary lists each failure (scripts/failure-summary-reporter.cjs).
+  reporters: ['default', '<rootDir>/../scripts/failure-summary-reporter.cjs'],
   testTimeout: 120_000,
   maxWorkers: 2,
 };

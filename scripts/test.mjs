@@ -4,6 +4,9 @@
 // REDIS_URL (with TEST_DATABASE_URL) adds the multi-instance suites. Suites whose services are missing are
 // skipped and listed below; PARLEY_REQUIRE_ALL_SUITES=1 makes them fail instead (CI).
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const steps = [
   { name: 'lint (eslint + prettier)', cmd: 'npm run lint' },
@@ -16,12 +19,18 @@ const steps = [
 ];
 
 const only = process.argv.slice(2);
+// Each jest run appends its failed tests here (scripts/failure-summary-reporter.cjs); the summary repeats them.
+const failuresFile = join(mkdtempSync(join(tmpdir(), 'parley-test-')), 'failures.txt');
 const results = [];
 for (const step of steps) {
   if (only.length && !only.some((o) => step.name.startsWith(o))) continue;
   console.log(`\n━━ ${step.name}: ${step.cmd}`);
   const started = Date.now();
-  const run = spawnSync(step.cmd, { shell: true, stdio: 'inherit', env: { ...process.env, ...step.env } });
+  const run = spawnSync(step.cmd, {
+    shell: true,
+    stdio: 'inherit',
+    env: { ...process.env, PARLEY_FAILURES_FILE: failuresFile, ...step.env },
+  });
   results.push({ name: step.name, ok: run.status === 0, seconds: Math.round((Date.now() - started) / 1000) });
 }
 
@@ -43,6 +52,7 @@ for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${r
 for (const [suite, vars] of notRun) {
   console.log(`NOT RUN  ${suite} — needs ${vars.filter((v) => !process.env[v]).join(' and ')} (see README, Testing)`);
 }
+if (existsSync(failuresFile)) console.log(`failed tests:\n${readFileSync(failuresFile, 'utf8').trimEnd()}`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -6,6 +6,8 @@ export default {
   roots: ['<rootDir>/src'],
   testMatch: ['**/*.test.ts?(x)'],
   // Jest's 5 s default is too tight on a shared 2-core CI machine (a render-heavy test took longer under load).
+  // npm test's summary lists each failure (scripts/failure-summary-reporter.cjs).
+  reporters: ['default', '<rootDir>/../scripts/failure-summary-reporter.cjs'],
   testTimeout: 20_000,
   setupFilesAfterEnv: ['<rootDir>/src/test/setupTests.ts'],
   moduleNameMapper: { '\\.css$': '<rootDir>/src/test/styleMock.cjs' },

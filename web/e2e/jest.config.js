@@ -4,6 +4,8 @@ export default {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.e2e.ts'],
+  // npm test's summary lists each failure (scripts/failure-summary-reporter.cjs).
+  reporters: ['default', '<rootDir>/../../scripts/failure-summary-reporter.cjs'],
   testTimeout: 120_000,
   maxWorkers: 1,
   transform: {
