@@ -29,7 +29,9 @@ class FailureSummaryReporter {
     for (const t of result.testResults) {
       if (t.status === 'failed') out.push(`  ${where} › ${t.fullName}\n${why(t.failureMessages.join('\n'))}`);
     }
-    if (out.length) appendFileSync(file, out.join('\n') + '\n');
+    if (!out.length) return;
+    appendFileSync(file, out.join('\n') + '\n');
+    appendFileSync(`${file}.files`, result.testFilePath + '\n'); // what npm test runs again once
   }
 }
 
