@@ -63,7 +63,8 @@ console.log(
 );
 for (const r of results) {
   console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  (${r.seconds}s)`);
-  for (const f of r.flaky) console.log(`FLAKY  ${relative(process.cwd(), f)}: failed, then passed when run again on its own`);
+  for (const f of r.flaky)
+    console.log(`FLAKY  ${relative(process.cwd(), f)}: failed, then passed when run again on its own`);
 }
 for (const [suite, vars] of notRun) {
   console.log(`NOT RUN  ${suite} — needs ${vars.filter((v) => !process.env[v]).join(' and ')} (see README, Testing)`);
