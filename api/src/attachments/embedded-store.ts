@@ -59,8 +59,8 @@ export async function createEmbeddedStore(dataDir: string, secret: string): Prom
       if (fields['Content-Type'] !== p.contentType) return 'The Content-Type does not match the policy.';
       return p;
     },
-    async signedGet(key, { filename, contentType, inline, ttlMs }) {
-      const exp = String(Math.floor((Date.now() + ttlMs) / 1000));
+    async signedGet(key, { filename, contentType, inline, expiresAt }) {
+      const exp = String(Math.floor(expiresAt.getTime() / 1000));
       const params = new URLSearchParams({ exp, ct: contentType, fn: filename, d: inline ? 'inline' : 'attachment' });
       params.set('sig', sign(`${key}\n${params.toString()}`));
       return `${UPLOAD_PATH}/${key}?${params.toString()}`;

@@ -69,14 +69,17 @@ export function createS3Store(config: S3Config): ObjectStore & { close(): void }
       });
       return { url, fields };
     },
-    signedGet(key, { filename, contentType, inline, ttlMs }) {
+    signedGet(key, { filename, contentType, inline, signedAt, expiresAt }) {
       const command = new GetObjectCommand({
         Bucket,
         Key: key,
         ResponseContentType: contentType,
         ResponseContentDisposition: contentDisposition(inline ? 'inline' : 'attachment', filename),
       });
-      return getSignedUrl(client, command, { expiresIn: Math.max(1, Math.round(ttlMs / 1000)) });
+      return getSignedUrl(client, command, {
+        signingDate: signedAt,
+        expiresIn: Math.max(1, Math.round((expiresAt.getTime() - signedAt.getTime()) / 1000)),
+      });
     },
     async head(key) {
       try {

@@ -10,8 +10,11 @@ export type ObjectStore = {
   readonly kind: 'embedded' | 's3';
   /** A POST that accepts exactly `byteSize` bytes of `contentType` as `key` until `expiresAt`. */
   presignPost(p: { key: string; contentType: string; byteSize: number; expiresAt: Date }): Promise<PresignedPost>;
-  /** A GET URL for `key` that expires; served as a download unless `inline`. */
-  signedGet(key: string, p: { filename: string; contentType: string; inline: boolean; ttlMs: number }): Promise<string>;
+  /** A GET URL for `key`, signed at `signedAt`, that expires at `expiresAt`; served as a download unless `inline`. */
+  signedGet(
+    key: string,
+    p: { filename: string; contentType: string; inline: boolean; signedAt: Date; expiresAt: Date },
+  ): Promise<string>;
   /** The stored size (and type, where the store keeps one), or null when there is no such object. */
   head(key: string): Promise<{ size: number; contentType?: string } | null>;
   /** The first `bytes` bytes (fewer for a shorter object). */

@@ -9,6 +9,7 @@ import { badInput, rateLimited } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ALLOWED_TYPES, contradiction, IMAGE_TYPES, SNIFF_BYTES } from './content-types.ts';
 import { createImageWork, type ImageWork } from './images.ts';
+import { createSignedUrls, type SignedUrls } from './signed-urls.ts';
 import { objectKeys, type ObjectStore, type PresignedPost } from './storage.ts';
 import { ATTACHMENT_JSON, type AttachmentRecord } from './types.ts';
 
@@ -22,6 +23,8 @@ export type UploadArgs = { filename: string; contentType: string; byteSize: numb
 export type Uploads = {
   store: ObjectStore;
   config: AttachmentsConfig;
+  /** A signed download URL, the same one for a while (signed-urls.ts). */
+  downloadUrl: SignedUrls;
   createUpload(ownerId: string, args: UploadArgs): Promise<UploadTicket>;
   /** The bytes of `id` are stored (embedded mode): check them. False when they were refused (and deleted). */
   received(id: string, contentType: string): Promise<boolean>;
@@ -103,6 +106,7 @@ export function createUploads(deps: { sql: Sql; store: ObjectStore; config: Atta
   return {
     store,
     config,
+    downloadUrl: createSignedUrls(store, config.urlTtlMs),
     async createUpload(ownerId, args) {
       const filename = parseFilename(args.filename);
       const contentType = args.contentType.trim().toLowerCase();

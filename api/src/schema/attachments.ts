@@ -52,11 +52,10 @@ const AttachmentType = builder.objectRef<AttachmentRecord>('Attachment').impleme
       description:
         'Where to download it until the URL expires. Images are shown inline; everything else is a download.',
       resolve: (a, _args, ctx) =>
-        ctx.uploads.store.signedGet(a.id, {
+        ctx.uploads.downloadUrl(a.id, {
           filename: a.filename,
           contentType: a.contentType,
           inline: isInline(a.contentType),
-          ttlMs: ctx.uploads.config.urlTtlMs,
         }),
     }),
     width: t.exposeInt('width', { nullable: true, description: 'Of an image, in pixels, once processed.' }),
@@ -66,11 +65,10 @@ const AttachmentType = builder.objectRef<AttachmentRecord>('Attachment').impleme
       description: 'Of an image, once processed: a small WebP (at most 320 px), signed and expiring like `url`.',
       resolve: (a, _args, ctx) =>
         a.thumbnail
-          ? ctx.uploads.store.signedGet(thumbnailKey(a.id), {
+          ? ctx.uploads.downloadUrl(thumbnailKey(a.id), {
               filename: `${a.filename}.webp`,
               contentType: 'image/webp',
               inline: true,
-              ttlMs: ctx.uploads.config.urlTtlMs,
             })
           : null,
     }),

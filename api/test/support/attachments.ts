@@ -106,11 +106,27 @@ export function attachmentScenarios(mode: Mode) {
     expect([codeOf(again), argOf(again)]).toEqual(['BAD_USER_INPUT', 'attachmentIds']);
   });
 
-  test('a signed URL expires', async () => {
+  test('a signed URL is the same for a while (so browsers cache the bytes), and expires', async () => {
     const { upload: u } = await upload(alice, 'a.txt', 'text/plain', Buffer.from('hello, expiring world\n'));
     const sent = await ok(server, SEND, { to: bob.id, text: 'file', ids: [u.id] }, alice.token);
     const url = abs(sent.sendMessage.attachments[0].url);
     expect((await fetch(url)).status).toBe(200);
+    // URLs are signed at the start of a window (1 s for this 5 s TTL): two reads within one window get one URL.
+    const urlsOf = async (user: TestUser) => {
+      const peer = user === bob ? alice : bob;
+      const h = await ok(server, HISTORY, { with: peer.id }, user.token);
+      return h.chatHistory.edges.find((e: any) => e.node.id === sent.sendMessage.id).node.attachments[0].url;
+    };
+    let reads: string[] = [];
+    for (let tries = 0; tries < 5 && reads.length < 2; tries++) {
+      const started = Math.floor(Date.now() / 1000);
+      const both = [await urlsOf(bob), await urlsOf(alice)];
+      if (Math.floor(Date.now() / 1000) === started) reads = both;
+      else await sleep(50);
+    }
+    expect(reads).toHaveLength(2);
+    expect(reads[0]).toBe(reads[1]);
+    expect((await fetch(abs(reads[0]))).status).toBe(200);
     await sleep(6500); // ATTACHMENT_URL_TTL is 5 s
     expect((await fetch(url)).status).toBe(403);
   });

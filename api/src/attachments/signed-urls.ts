@@ -1,0 +1,33 @@
+// Signed download URLs that stay the same for a while. Each URL is signed at the start of a window (a tenth of
+// ATTACHMENT_URL_TTL, at least a second) and expires one TTL after it: it is handed out with 90–100% of the TTL left
+// (80–100% for a TTL under 20 s), never more.
+// The same URL for a while means the browser's HTTP cache keeps an image across history refetches (a new URL each
+// time would download it again), and a history page whose URLs are signed already costs no signing.
+import { LRUCache } from 'lru-cache';
+import type { ObjectStore } from './storage.ts';
+
+export type DownloadOptions = { filename: string; contentType: string; inline: boolean };
+export type SignedUrls = (key: string, p: DownloadOptions) => Promise<string>;
+
+/** Below this TTL URLs are signed afresh each time (a window would eat too much of a short life). */
+const MIN_TTL_FOR_WINDOWS_MS = 5_000;
+const CACHED_URLS = 20_000;
+
+export function createSignedUrls(store: ObjectStore, ttlMs: number): SignedUrls {
+  // Whole seconds: S3 signs times to the second.
+  const windowMs = ttlMs >= MIN_TTL_FOR_WINDOWS_MS ? Math.max(1000, Math.floor(ttlMs / 10 / 1000) * 1000) : 0;
+  const cache = new LRUCache<string, Promise<string>>({ max: CACHED_URLS });
+  return (key, p) => {
+    const now = Date.now();
+    if (!windowMs) return store.signedGet(key, { ...p, signedAt: new Date(now), expiresAt: new Date(now + ttlMs) });
+    const start = Math.floor(now / windowMs) * windowMs;
+    const id = `${key}\n${start}\n${p.inline ? 'inline' : 'attachment'}\n${p.contentType}\n${p.filename}`;
+    let url = cache.get(id);
+    if (!url) {
+      url = store.signedGet(key, { ...p, signedAt: new Date(start), expiresAt: new Date(start + ttlMs) });
+      cache.set(id, url);
+      url.catch(() => cache.delete(id));
+    }
+    return url;
+  };
+}
