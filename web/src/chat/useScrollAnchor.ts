@@ -144,12 +144,16 @@ export function useScrollAnchor({
     [canLoadOlder, onLoadOlder],
   );
 
-  // If the first page does not fill the screen, there is nothing to scroll: keep loading.
-  // (The list's own height when it is virtualised: its first commit renders no rows yet.)
+  // No scroll event will come: if the first page does not fill the screen (nothing to scroll), or the reader is
+  // already at the top when older pages become loadable (e.g. a longer list held was replaced by the newest page
+  // under them), load now. (The list's own height when it is virtualised: its first commit renders no rows yet.)
+  const couldLoadOlder = useRef(canLoadOlder);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && (contentHeight ?? el.scrollHeight) <= el.clientHeight) maybeLoadOlder(el);
-  }, [maybeLoadOlder, firstKey, contentHeight]);
+    const nowLoadable = canLoadOlder && !couldLoadOlder.current;
+    couldLoadOlder.current = canLoadOlder;
+    if (el && ((contentHeight ?? el.scrollHeight) <= el.clientHeight || nowLoadable)) maybeLoadOlder(el);
+  }, [canLoadOlder, maybeLoadOlder, firstKey, contentHeight]);
 
   function onScroll() {
     const el = scroller.current;
