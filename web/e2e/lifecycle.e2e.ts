@@ -12,7 +12,7 @@
  * Screenshots: test-results/e2e/lifecycle-*.png
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { seriousViolations } from './support/axe';
 import { launchChromium } from './support/browser';
 import { conversation, gql, sendMany, sendMessage, signUp } from './support/graphqlApi';
@@ -310,6 +310,12 @@ async function closedConversationCatchesUp(
   await pageB.context().setOffline(false);
   await visibleConnection(pageB).filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
 
+  // The older pages come from the cache: none is asked for again.
+  let olderPagesAsked = 0;
+  const countOlder = (request: Request) => {
+    if (request.url().includes('/graphql') && (request.postData() ?? '').includes('"before":"')) olderPagesAsked += 1;
+  };
+  pageB.on('request', countOlder);
   await pageB.evaluate((id) => (location.hash = `#/chat/${id}`), peer.user.id);
   await waitFor(
     'B to scroll up to the oldest messages again',
@@ -322,4 +328,6 @@ async function closedConversationCatchesUp(
   await bubble(pageB, 'This message was deleted').first().waitFor();
   expect(await bubble(pageB, OLDER).count()).toBe(0);
   expect(await bubble(pageB, EDITED).count()).toBe(0);
+  pageB.off('request', countOlder);
+  expect(olderPagesAsked).toBe(0);
 }

@@ -41,6 +41,9 @@ export function useChatHistory(peerId: string) {
     variables,
     // From the network when nothing is held; otherwise what is held at once, then refreshed below.
     fetchPolicy: 'cache-first',
+    // The refresh is the newest page: merged with the older pages held (apollo/connectionMerge.ts), not written
+    // over them (Apollo's default for a refetch), or a conversation reopened would hold its newest page only.
+    refetchWritePolicy: 'merge',
   });
   // useQuery's networkStatus cannot say when the newest page is in (a cache write meanwhile — the inbox's answer —
   // reports the cached data as ready): the refresh's own promise does.
