@@ -163,6 +163,18 @@ describeWith(
       });
     });
 
+    test('sendMessage to someone without push subscriptions wakes no push relay', async () => {
+      // The relay runs 10 ms after a send that may have queued pushes (chat/send.ts "mayPush"), else only on its
+      // 2 s poll: 20 sends in 1 s see that poll at most once.
+      await quiesce(proxy);
+      proxy.reset();
+      for (let i = 0; i < 20; i++) {
+        await ok(server, SEND, { to: bob.id, text: `no push ${i}` }, alice.token);
+        await sleep(50);
+      }
+      expect(proxy.statements().filter((sql) => sql.includes('"PushOutbox"')).length).toBeLessThanOrEqual(1);
+    });
+
     test('chatHistory(last: 50) with sender and recipient names', async () => {
       await measure('chatHistory(last: 50)', async () => {
         const page = await ok(server, HISTORY, { with: alice.id }, bob.token);

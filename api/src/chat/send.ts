@@ -50,7 +50,8 @@ import { MAX_ATTACHMENTS } from '../../../shared/attachmentRules.ts';
 // No row back: the recipient does not exist, an upload does not qualify or the reply is not the pair's. With the
 // message come both memberships as this send left them (null for a retry, which changes nothing), for each
 // participant's view of the conversation; "stored" says whether this statement stored the message (false: a retry
-// found it); "attachedNow" what it attached.
+// found it); "attachedNow" what it attached; "mayPush" whether it stored a message to someone with push
+// subscriptions (the push trigger may have queued pushes: push/relay.ts).
 export const SEND = statement(
   'chat_send',
   `WITH existing AS (
@@ -100,7 +101,8 @@ export const SEND = statement(
      (SELECT "lastChangeSeq" FROM position) AS "lastChangeSeq",
      ${messageJson('m."conversationId"', '(SELECT "lastReadSeq" FROM members WHERE "userId" = $1::uuid)')} AS "senderLastRead",
      ${messageJson('m."conversationId"', '(SELECT "lastReadSeq" FROM members WHERE "userId" = $2::uuid)')} AS "recipientLastRead",
-     (SELECT json_agg("json" ORDER BY "createdAt", "id") FROM attached) AS "attachedNow"
+     (SELECT json_agg("json" ORDER BY "createdAt", "id") FROM attached) AS "attachedNow",
+     m."stored" AND EXISTS (SELECT 1 FROM "PushSubscription" WHERE "userId" = $2::uuid) AS "mayPush"
    FROM m ${JOIN_USERS}`,
   {
     ...MESSAGE_ROW,
@@ -113,12 +115,19 @@ export const SEND = statement(
     senderLastRead: col.nullable(col.json<MessageJson>()),
     recipientLastRead: col.nullable(col.json<MessageJson>()),
     attachedNow: col.nullable(col.json<AttachmentRecord[]>()),
+    mayPush: col.bool,
   },
 );
 
 type SendRow = typeof SEND extends Statement<infer R> ? R : never;
 
-export type SendDeps = { sql: Sql; pubsub: ChatPubSub; log?: Logger };
+export type SendDeps = {
+  sql: Sql;
+  pubsub: ChatPubSub;
+  log?: Logger;
+  /** Told after the commit of a message whose recipient has push subscriptions (its pushes leave the outbox). */
+  push?: { messageStored(): void };
+};
 
 // Why nothing was inserted (not the hot path: only after a refusal): $1 recipient, $2 sender.
 export const SEND_REFUSED = statement(
@@ -222,6 +231,7 @@ export async function sendMessage(deps: SendDeps, senderId: string, args: SendAr
       'clientMessageId',
     );
   }
+  if (row.mayPush) deps.push?.messageStored();
   try {
     publish(deps.pubsub, senderId, recipientId, message, row);
   } catch (err) {

@@ -5,8 +5,9 @@
 // Why an outbox rather than add_job in the send's transaction: add_job NOTIFYs, and a transaction that NOTIFYs
 // holds one cluster-wide lock from its commit record through its WAL flush, so every send with a push would commit
 // one at a time (sends/s fell to a third). Here one NOTIFY goes out per batch, from the relay.
-// Nothing in a send's transaction may wake it (that would be a NOTIFY again): the instance that stored a message
-// pokes its own relay after the commit (`poke`, coalesced over `soonMs`), and every relay also polls every `idleMs`
+// Nothing in a send's transaction may wake it (that would be a NOTIFY again): the instance that stored a message to
+// someone with push subscriptions (the send statement says so: chat/send.ts "mayPush") pokes its own relay after the
+// commit (`poke`, coalesced over `soonMs`), and every relay also polls every `idleMs`
 // for rows no poke announced (an instance that died between its commit and its relay's pass). Busy, batches back to
 // back; idle, one cheap statement every `idleMs`.
 import type pg from 'pg';

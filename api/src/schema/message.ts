@@ -107,13 +107,11 @@ builder.mutationFields((t) => ({
       if (args.attachmentIds?.length && ctx.uploads.store.kind === 's3') {
         await ctx.uploads.confirm(viewer.id, args.attachmentIds.map(String));
       }
-      const sent = await sendMessage(ctx, viewer.id, {
+      return sendMessage(ctx, viewer.id, {
         ...args,
         attachmentIds: args.attachmentIds?.map(String),
         replyToId: args.replyToId == null ? null : String(args.replyToId),
       });
-      ctx.push.messageStored(); // its pushes, if any, leave the outbox now (push/relay.ts)
-      return sent;
     },
   }),
   markRead: t.field({
