@@ -7,7 +7,8 @@ import { LRUCache } from 'lru-cache';
 import type { ObjectStore } from './storage.ts';
 
 export type DownloadOptions = { filename: string; contentType: string; inline: boolean };
-export type SignedUrls = (key: string, p: DownloadOptions) => Promise<string>;
+/** A URL already signed comes back as a string (no promise for GraphQL to wait on per field). */
+export type SignedUrls = (key: string, p: DownloadOptions) => string | Promise<string>;
 
 /** Below this TTL URLs are signed afresh each time (a window would eat too much of a short life). */
 const MIN_TTL_FOR_WINDOWS_MS = 5_000;
@@ -16,18 +17,20 @@ const CACHED_URLS = 20_000;
 export function createSignedUrls(store: ObjectStore, ttlMs: number): SignedUrls {
   // Whole seconds: S3 signs times to the second.
   const windowMs = ttlMs >= MIN_TTL_FOR_WINDOWS_MS ? Math.max(1000, Math.floor(ttlMs / 10 / 1000) * 1000) : 0;
-  const cache = new LRUCache<string, Promise<string>>({ max: CACHED_URLS });
+  const cache = new LRUCache<string, string | Promise<string>>({ max: CACHED_URLS });
   return (key, p) => {
     const now = Date.now();
     if (!windowMs) return store.signedGet(key, { ...p, signedAt: new Date(now), expiresAt: new Date(now + ttlMs) });
     const start = Math.floor(now / windowMs) * windowMs;
     const id = `${key}\n${start}\n${p.inline ? 'inline' : 'attachment'}\n${p.contentType}\n${p.filename}`;
-    let url = cache.get(id);
-    if (!url) {
-      url = store.signedGet(key, { ...p, signedAt: new Date(start), expiresAt: new Date(start + ttlMs) });
-      cache.set(id, url);
-      url.catch(() => cache.delete(id));
-    }
+    const held = cache.get(id);
+    if (held) return held;
+    const url = store.signedGet(key, { ...p, signedAt: new Date(start), expiresAt: new Date(start + ttlMs) });
+    cache.set(id, url); // the promise meanwhile: one signing for the URL's readers at once
+    url.then(
+      (signed) => cache.get(id) === url && cache.set(id, signed),
+      () => cache.delete(id),
+    );
     return url;
   };
 }
