@@ -57,15 +57,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const sql = pgSql(pool, outage);
     const untrackPool = trackPool(pool); // the pool gauges of /metrics, read when scraped
+    const probe = readinessConnection(pg, opts.databaseUrl);
     return {
       prisma,
       sql,
       outage,
       kind: 'postgresql',
-      pendingMigrations: () => pendingIn(sql, migrations),
-      ping: async () => void (await sql.query(PING, [])),
+      pendingMigrations: onceAllApplied(() => pendingIn(sql, migrations)),
+      ping: probe.ping,
       close: async () => {
         untrackPool();
+        probe.close();
         await prisma.$disconnect();
         await pool.end();
       },
@@ -130,6 +132,50 @@ const APPLIED_MIGRATIONS = statement(
   `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   { migration_name: col.varchar },
 );
+
+/**
+ * /ready's ping on a connection of its own: an instance whose pool is busy (every connection taken, requests
+ * waiting — e.g. while it takes over the sockets of an instance that died) is not one whose database is unreachable.
+ * Through the pool, its /ready timed out there, the balancer took it out too and cut its sockets: a cascade.
+ */
+function readinessConnection(pg: typeof import('pg').default, connectionString: string) {
+  let held: import('pg').Client | null = null;
+  const drop = (client: import('pg').Client) => {
+    if (held === client) held = null;
+    client.end().catch(() => undefined);
+  };
+  let opening: Promise<import('pg').Client> | null = null;
+  const open = async () => {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000, query_timeout: 2_000 });
+    client.on('error', () => drop(client));
+    client.on('end', () => drop(client));
+    await client.connect();
+    return (held = client);
+  };
+  return {
+    ping: async () => {
+      const client = held ?? (await (opening ??= open().finally(() => (opening = null))));
+      try {
+        await client.query('SELECT 1');
+      } catch (err) {
+        drop(client);
+        throw err;
+      }
+    },
+    close: () => held && drop(held),
+  };
+}
+
+/** Once every migration of this build is applied it stays so: asked again only until then. */
+function onceAllApplied(pending: () => Promise<string[]>): () => Promise<string[]> {
+  let allApplied = false;
+  return async () => {
+    if (allApplied) return [];
+    const names = await pending();
+    allApplied = names.length === 0;
+    return names;
+  };
+}
 
 async function pendingIn(sql: Sql, migrations: LocalMigration[]): Promise<string[]> {
   const rows = await sql.query(APPLIED_MIGRATIONS, []);

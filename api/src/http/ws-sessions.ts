@@ -56,7 +56,9 @@ const isUnavailable = (err: unknown) =>
 export function socketSessions(services: Services, limits: { maxSocketsPerUser: number; trustProxy: boolean }) {
   /** Signed-in sockets: their user and their watch. */
   const signedIn = new Map<WebSocket, { userId: string; watched: Watched }>();
-  const socketsOf = (userId: string) => [...signedIn.values()].filter((s) => s.userId === userId).length;
+  /** Signed-in sockets per user (counted, not found by walking every socket: an instance taking over thousands). */
+  const perUser = new Map<string, number>();
+  const socketsOf = (userId: string) => perUser.get(userId) ?? 0;
 
   return {
     /**
@@ -101,6 +103,7 @@ export function socketSessions(services: Services, limits: { maxSocketsPerUser: 
             socket.close(CloseCode.Forbidden, SESSION_END_MESSAGES[why]),
           );
           signedIn.set(socket, { userId: auth.viewer.id, watched });
+          perUser.set(auth.viewer.id, socketsOf(auth.viewer.id) + 1);
         }
         state.auth = auth;
         return true;
@@ -125,8 +128,13 @@ export function socketSessions(services: Services, limits: { maxSocketsPerUser: 
     },
     /** graphql-ws's onClose. */
     closed(socket: WebSocket) {
-      signedIn.get(socket)?.watched.stop();
+      const held = signedIn.get(socket);
+      if (!held) return;
+      held.watched.stop();
       signedIn.delete(socket);
+      const left = socketsOf(held.userId) - 1;
+      if (left > 0) perUser.set(held.userId, left);
+      else perUser.delete(held.userId);
     },
   };
 }
