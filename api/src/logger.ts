@@ -3,8 +3,20 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
+/** What the log may hold back when its reader is slower than the server writes (then lines are dropped). */
+const MAX_BUFFERED_LOG = 16 * 1024 * 1024;
+
+/**
+ * Written asynchronously: a reader that falls behind (a log shipper, a pipe to a busy process) must never stall the
+ * server. pino's default writes synchronously and, on a full pipe, waits in 100 ms steps with the event loop blocked:
+ * an instance taking over 1,500 sockets behind a slow reader stopped answering its health checks for 10 s, and the
+ * balancer took it out. What is buffered is written out on exit (pino flushes it).
+ */
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'parley-api' }, redact: ['password', 'token', 'content'] });
+  return pino(
+    { level, base: { service: 'parley-api' }, redact: ['password', 'token', 'content'] },
+    level === 'silent' ? undefined : pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG }),
+  );
 }
 
 /**
