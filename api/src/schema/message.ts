@@ -47,8 +47,17 @@ const MessageConnection = connectionTypes('Message', MessageType, 'message');
 const MarkReadPayload = builder.objectRef<{ count: number; readAt: Date }>('MarkReadPayload').implement({
   description: 'The result of markRead.',
   fields: (t) => ({
-    count: t.exposeInt('count', { description: 'How many messages changed from unread to read (0 when repeated).' }),
-    readAt: t.expose('readAt', { type: 'DateTime', description: 'The read time written on those messages.' }),
+    count: t.exposeInt('count', {
+      description:
+        'How many messages changed from unread to read for you (0 when repeated): your unread count drops by this.',
+    }),
+    readAt: t.expose('readAt', {
+      type: 'DateTime',
+      description:
+        'The read time written on those messages. While either of you has blocked the other it is not written ' +
+        '(no receipt reaches the peer, `Message.readAt` stays null); your next markRead after the unblock that ' +
+        'covers them writes it.',
+    }),
   }),
 });
 
