@@ -143,9 +143,12 @@ export const MESSAGE_IN = statement(
 );
 
 /** The message `message` answers, as a client may see it (null: none, or `message` is a tombstone). */
-export async function replyToOf(sql: Sql, message: ChatMessage): Promise<ChatMessage | null> {
+export function replyToOf(sql: Sql, message: ChatMessage): ChatMessage | null | Promise<ChatMessage | null> {
+  // Synchronous when the row carries it (every page does): a promise per message would make GraphQL complete
+  // each message of a page asynchronously.
   if (message.deletedAt || message.replyToId === null) return null;
   if (message.replyTo !== undefined) return message.replyTo && visible(message.replyTo);
-  const [row] = await sql.query(MESSAGE_IN, [message.replyToId, message.conversationId]);
-  return row ? visible(toChatMessage(row)) : null;
+  return sql
+    .query(MESSAGE_IN, [message.replyToId, message.conversationId])
+    .then(([row]) => (row ? visible(toChatMessage(row)) : null));
 }

@@ -81,7 +81,8 @@ builder.objectField(MessageType, 'attachments', (t) =>
     extensions: { maxItems: 10 },
     description:
       'The files attached to the message, in the order they were uploaded. Only its two participants see them.',
-    resolve: async (m, _args, ctx) => {
+    // Synchronous when the row carries them (every page does): see chat/changes.ts replyToOf.
+    resolve: (m, _args, ctx) => {
       const viewer = viewerOf(ctx);
       if (viewer.id !== m.senderId && viewer.id !== m.recipientId) return [];
       if (m.deletedAt) return [];
