@@ -169,7 +169,7 @@ describeWith(
       await quiesce(proxy);
       proxy.reset();
       for (let i = 0; i < 20; i++) {
-        await ok(server, SEND, { to: bob.id, text: `no push ${i}` }, alice.token);
+        cursors.push((await ok(server, SEND, { to: bob.id, text: `no push ${i}` }, alice.token)).sendMessage.cursor);
         await sleep(50);
       }
       expect(proxy.statements().filter((sql) => sql.includes('"PushOutbox"')).length).toBeLessThanOrEqual(1);
