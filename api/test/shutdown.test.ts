@@ -40,6 +40,28 @@ test('SIGTERM closes WebSockets with a reconnect code, ends SSE streams and exit
   await expect(fetch(`${server.url}/health`)).rejects.toThrow();
 });
 
+test('SIGTERM asks many sockets to reconnect in batches spread over time, not all in one turn (the other instances take them at a rate they absorb)', async () => {
+  const server = await spawnServer(db, { MAX_SOCKETS_PER_USER: '100' });
+  const alice = await signUp(server, 'alice-many');
+  // 60 sockets: a batch of 25 closes at once, then one every 100 ms (ws-restart.ts): 25, 25, 10.
+  const closedAt: number[] = [];
+  const sockets = Array.from({ length: 60 }, () =>
+    wsClient(server, alice.token, {
+      on: { closed: (e) => void ((e as { code: number }).code === 1012 && closedAt.push(Date.now())) },
+    }),
+  );
+  for (const socket of sockets) collect(socket, `subscription { messageAdded { id } }`);
+  await Promise.all(sockets.map(connected));
+
+  expect(await server.kill('SIGTERM')).toBe(0);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(closedAt).toHaveLength(60);
+  closedAt.sort((a, b) => a - b);
+  // The last batch went out at least two ticks after the first.
+  expect(closedAt[59] - closedAt[0]).toBeGreaterThanOrEqual(150);
+  await Promise.all(sockets.map((s) => s.dispose()));
+});
+
 /** One POST on its own connection (no pooling), so a dropped connection shows as this request's error. */
 function postOnOwnConnection(url: string, body: unknown, token: string) {
   const payload = JSON.stringify(body);

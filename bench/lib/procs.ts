@@ -155,6 +155,12 @@ export type ParleyOptions = {
   env?: Record<string, string>;
 };
 
+/** BENCH_CPU_PROF_DIR: parley runs with V8's sampling profiler and writes a .cpuprofile there when it stops. */
+const cpuProfileArgs = () => {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+};
+
 /** parley as its users run it: `node api/dist/main.js` when built, else `node --import tsx api/src/main.ts`. */
 export function startParley(o: ParleyOptions): Promise<ServerProc> {
   const apiDir = path.join(o.parleyDir, 'api');
@@ -162,7 +168,7 @@ export function startParley(o: ParleyOptions): Promise<ServerProc> {
   return startProcess({
     name: o.name ?? 'parley',
     command: process.execPath,
-    args: built ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'],
+    args: [...cpuProfileArgs(), ...(built ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'])],
     cwd: apiDir,
     env: {
       ...baseEnv(),

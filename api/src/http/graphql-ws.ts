@@ -14,6 +14,7 @@ import { keepAlive, serverSocketClass } from './ws-frames.ts';
 import { operationsOverWs } from './ws-operations.ts';
 import { socketSessions, type SocketState } from './ws-sessions.ts';
 import type { ParleyYoga } from './yoga.ts';
+import { closeSpread } from './ws-restart.ts';
 
 import { TRY_AGAIN_LATER } from './ws-sessions.ts';
 
@@ -23,7 +24,8 @@ export { TOO_MANY_SOCKETS, TRY_AGAIN_LATER } from './ws-sessions.ts';
 export const SERVICE_RESTART = 1012;
 
 export type GraphqlWs = {
-  /** Shutdown: take no more sockets and ask every client to reconnect (to another instance, behind a balancer). */
+  /** Shutdown: take no more sockets and ask every client to reconnect (to another instance, behind a balancer),
+   * spread over a few seconds (ws-restart.ts). */
   restartClients(): void;
   /** Drops the sockets still open (their close handshake did not finish). */
   terminate(): void;
@@ -65,12 +67,14 @@ export function serveGraphqlWs(
     0, // keep-alive: ws-frames.ts
   );
 
+  let stopRestarting = () => {};
   return {
     restartClients() {
-      for (const socket of wsServer.clients) socket.close(SERVICE_RESTART, 'Server restarting: reconnect');
+      stopRestarting = closeSpread(wsServer.clients, SERVICE_RESTART, 'Server restarting: reconnect');
       wsServer.close();
     },
     terminate() {
+      stopRestarting();
       stopKeepAlive();
       for (const socket of wsServer.clients) socket.terminate();
     },

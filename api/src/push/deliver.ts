@@ -1,14 +1,16 @@
-// One push: a job names (messageId, subscriptionId); this reads what the notification needs in one query, encrypts
+// One push: a job names (messageId, subscriptionId); this reads what the notification needs (job-rows.ts: one
+// statement for the jobs started together), encrypts
 // it for the subscription (RFC 8291 aes128gcm) and signs the request (VAPID, RFC 8292) with the web-push library,
 // then POSTs it. 404/410: the subscription is gone, delete it. 429/5xx or no answer: throw, and the queue retries
 // with backoff — at the time a 429 or 503 names in Retry-After, when it names one. Any other refusal is final (logged). Nothing is sent for a message deleted meanwhile, a
 // conversation muted meanwhile, a subscription that moved to another user or whose session ended or expired.
 import webpush from 'web-push';
 import type { Sql } from '../db/index.ts';
-import { col, statement, type RowOf } from '../db/sql.ts';
+import { statement } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
 import { post, type PostAnswer } from './post.ts';
 import type { VapidKeys } from './vapid.ts';
+import { jobRowLoader, type JobRow } from './job-rows.ts';
 
 /** What the service worker receives (docs/api.md "Web Push"). */
 export type PushPayload = {
@@ -35,49 +37,13 @@ export const PUSH_TTL = 24 * 60 * 60;
 const BODY_MAX = 400;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const JOB_ROW = {
-  endpoint: col.text,
-  p256dh: col.text,
-  auth: col.text,
-  conversationId: col.uuid,
-  senderId: col.uuid,
-  senderName: col.text,
-  content: col.text,
-  deleted: col.bool,
-  attachments: col.int4,
-  firstFilename: col.nullable(col.text),
-  muted: col.bool,
-  sessionOpen: col.bool,
-  unreadTotal: col.int4,
-};
-
-// $1 message, $2 subscription. No row: either is gone, or the subscription is no longer the recipient's.
-export const PUSH_JOB = statement(
-  'push_job',
-  `SELECT s."endpoint", s."p256dh", s."auth", m."conversationId", m."senderId", u."displayName" AS "senderName",
-     m."content", m."deletedAt" IS NOT NULL AS "deleted",
-     (SELECT count(*)::int FROM "Attachment" a WHERE a."messageId" = m."id") AS "attachments",
-     (SELECT a."filename" FROM "Attachment" a WHERE a."messageId" = m."id" ORDER BY a."createdAt", a."id" LIMIT 1)
-       AS "firstFilename",
-     COALESCE(me."muted", false) AS "muted",
-     (ses."endedAt" IS NULL AND ses."expiresAt" > now()) AS "sessionOpen",
-     (SELECT COALESCE(sum("unreadCount"), 0)::int FROM "Membership" WHERE "userId" = s."userId") AS "unreadTotal"
-   FROM "PushSubscription" s
-   JOIN "Session" ses ON ses."id" = s."sessionId"
-   JOIN "Message" m ON m."id" = $1::uuid AND m."recipientId" = s."userId"
-   JOIN "User" u ON u."id" = m."senderId"
-   LEFT JOIN "Membership" me ON me."conversationId" = m."conversationId" AND me."userId" = s."userId"
-   WHERE s."id" = $2::uuid`,
-  JOB_ROW,
-);
-
 export const DROP_SUBSCRIPTION = statement(
   'push_drop_subscription',
   `DELETE FROM "PushSubscription" WHERE "id" = $1::uuid AND "endpoint" = $2::text`,
   {},
 );
 
-function bodyOf(row: RowOf<typeof JOB_ROW>, preview: boolean): string {
+function bodyOf(row: JobRow, preview: boolean): string {
   if (!preview) return `New message from ${row.senderName}`;
   const text = row.content.trim();
   if (text) return text.length > BODY_MAX ? text.slice(0, BODY_MAX - 1) + '…' : text;
@@ -86,7 +52,7 @@ function bodyOf(row: RowOf<typeof JOB_ROW>, preview: boolean): string {
   return `New message from ${row.senderName}`;
 }
 
-export function payloadOf(job: PushJob, row: RowOf<typeof JOB_ROW>, preview: boolean): PushPayload {
+export function payloadOf(job: PushJob, row: JobRow, preview: boolean): PushPayload {
   return {
     conversationWithUserId: row.senderId,
     messageId: job.messageId,
@@ -127,10 +93,13 @@ export function createDeliver(deps: {
   subject: string;
   preview: boolean;
   log: Logger;
+  /** Job rows read per statement (the queue's concurrency: the jobs it starts together). */
+  batch: number;
   /** Called when a push service accepted a push (metrics, the bench). */
   onSent?: (job: PushJob) => void;
 }): Deliver {
   const { sql, log } = deps;
+  const rowOf = jobRowLoader(sql, deps.batch);
   // The VAPID JWT of each push service (its origin is the audience), signed once and reused for 11 of its 12 hours.
   const vapidHeaders = new Map<string, { authorization: string; until: number }>();
   const authorizationFor = (endpoint: string) => {
@@ -151,7 +120,7 @@ export function createDeliver(deps: {
     return Authorization;
   };
   return async (job) => {
-    const [row] = await sql.query(PUSH_JOB, [job.messageId, job.subscriptionId]);
+    const row = await rowOf(job.messageId, job.subscriptionId);
     if (!row || row.deleted || row.muted || !row.sessionOpen) return 'skipped';
     const request = webpush.generateRequestDetails(
       { endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } },

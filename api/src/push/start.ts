@@ -34,6 +34,7 @@ export async function startPush(deps: {
     subject: push.subject ?? PLACEHOLDER_SUBJECT,
     preview: push.preview,
     log,
+    batch: push.concurrency,
     onSent: deps.onSent,
   });
   const queue = await startPushQueue({
