@@ -16,6 +16,18 @@ import { useTestDatabase } from './support/suite.ts';
 const SOCKETS = Number(process.env.FAILOVER_SOCKETS ?? 150);
 /** Waits that grow with the sockets (opening and subscribing them all; not the 10 s of the failover itself). */
 const SETUP_MS = Math.max(30_000, SOCKETS * 20);
+/**
+ * Every message goes to every socket (they all subscribe to the same conversation), so the delivery work is
+ * messages/s × SOCKETS. The flow is paced to about this many deliveries a second in all: 40 messages/s at 150
+ * sockets, 2/s at 3,000. Unpaced, 3,000 sockets took ~7 messages/s × 3,000 = 21,000 deliveries/s, more than the
+ * three instances and the test's own clients can do on 2 shared cores: an instance holding 1,500 sockets then had
+ * its event loop behind by more than HAProxy's 10 s check, was taken out, and its sockets cut — the test measured
+ * the machine's saturation, not failover. (Real traffic fans out to 1–2 sockets a message: `npm run bench --
+ * --capacity` measures deliveries per instance.)
+ */
+const DELIVERIES_PER_SECOND = 6_000;
+/** Each of the 4 senders sends one message per this many ms (its send's own time included). */
+const SEND_EVERY_MS = Math.round((4 * SOCKETS * 1000) / DELIVERIES_PER_SECOND);
 const TOKEN = 'failover-metrics-token-0123456789';
 const SEND = `mutation($to: ID!, $text: String!, $cid: String) { sendMessage(recipientId: $to, content: $text, clientMessageId: $cid) { id } }`;
 const PAGE = `query($with: ID!, $first: Int, $after: String, $last: Int) { chatHistory(withUserId: $with, first: $first, after: $after, last: $last) { edges { cursor node { id } } pageInfo { endCursor hasNextPage } } }`;
@@ -138,8 +150,9 @@ describeWith(['TEST_DATABASE_URL', 'REDIS_URL'], 'failover behind HAProxy (Postg
           let i = 0;
           const workers = Array.from({ length: 4 }, async () => {
             while (sending && !aborted) {
+              const began = performance.now();
               await sendOne(i++, phase);
-              await sleep(10);
+              await sleep(Math.max(10, SEND_EVERY_MS - (performance.now() - began)));
             }
           });
           await Promise.all(workers);
