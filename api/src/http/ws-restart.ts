@@ -1,10 +1,10 @@
 // Shutdown's "reconnect elsewhere" (1012), spread over a few seconds instead of sent to every socket at once.
-// Closing a few thousand sockets in one turn sends all their clients to the other instances within their first
-// backoff (≤ 100 ms): each reconnect costs the instance taking it a handshake, a session look-up, a subscription start
-// and a catch-up query, and an instance taking ~1,500 at once stalled past the balancer's health check and was taken
-// out too, cutting its own sockets (a cascade, seen in `npm run failover`'s rolling restart at 3,000 sockets). Spread,
-// the survivors take them at a rate they absorb while the rest keep receiving here (this instance no longer listens,
-// but its open sockets work until closed; what they miss in between their catch-up fills).
+// Closed in one turn, a few thousand sockets send all their clients to the other instances within their first
+// backoff (≤ 100 ms), and each reconnect costs the instance taking it a handshake, a session look-up, a subscription
+// start and a catch-up query: a burst that, on top of its own traffic, can keep an instance's event loop behind its
+// balancer's health check (and a failed check cuts that instance's sockets too). Spread, the others take them at a
+// steadier rate while the rest keep receiving here (this instance no longer listens, but its open sockets work until
+// closed; what a client misses in between its catch-up fills).
 import type { WebSocket } from 'ws';
 
 /** One batch per tick. */
