@@ -41,11 +41,11 @@ test('SIGTERM closes WebSockets with a reconnect code, ends SSE streams and exit
 });
 
 test('SIGTERM asks many sockets to reconnect in batches spread over time, not all in one turn (the other instances take them at a rate they absorb)', async () => {
-  const server = await spawnServer(db, { MAX_SOCKETS_PER_USER: '100' });
+  const server = await spawnServer(db, { MAX_SOCKETS_PER_USER: '200' });
   const alice = await signUp(server, 'alice-many');
-  // 60 sockets: a batch of 25 closes at once, then one every 100 ms (ws-restart.ts): 25, 25, 10.
+  // 100 sockets: a batch of 25 closes at once, then one every 100 ms (ws-restart.ts): the last 300 ms after the first.
   const closedAt: number[] = [];
-  const sockets = Array.from({ length: 60 }, () =>
+  const sockets = Array.from({ length: 100 }, () =>
     wsClient(server, alice.token, {
       on: { closed: (e) => void ((e as { code: number }).code === 1012 && closedAt.push(Date.now())) },
     }),
@@ -55,10 +55,11 @@ test('SIGTERM asks many sockets to reconnect in batches spread over time, not al
 
   expect(await server.kill('SIGTERM')).toBe(0);
   await new Promise((r) => setTimeout(r, 200));
-  expect(closedAt).toHaveLength(60);
+  expect(closedAt).toHaveLength(100);
   closedAt.sort((a, b) => a - b);
-  // The last batch went out at least two ticks after the first.
-  expect(closedAt[59] - closedAt[0]).toBeGreaterThanOrEqual(150);
+  // Seen here: the last batch well after the first (300 ms on the server; this process, busy with 100 clients, may
+  // see the first batch late). Closed in one turn, all are seen within a few ms of each other.
+  expect(closedAt[99] - closedAt[0]).toBeGreaterThanOrEqual(150);
   await Promise.all(sockets.map((s) => s.dispose()));
 });
 
