@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useRefetchOnReconnect } from '../apollo/useRefetchOnReconnect';
 import { usePeerTyping } from '../apollo/typing';
 import { useViewer } from '../auth/session';
@@ -22,6 +22,7 @@ import { useSendMessage } from './useSendMessage';
 import { useTypingSender } from './useTypingSender';
 import { useAttachmentUploads } from './useAttachmentUploads';
 import { CANNOT_MESSAGE, useBlock } from './useBlock';
+import { prepareTimeFormats } from './timeFormats';
 
 export { ChatHistoryQuery, PAGE_SIZE } from './useChatHistory';
 
@@ -54,6 +55,8 @@ export function ConversationView(props: {
 }) {
   const { peerId } = props;
   const viewer = useViewer();
+  // The messages' times need the browser's locale data: loaded while their page is on its way.
+  useEffect(() => prepareTimeFormats(), []);
   const peerName = usePeerName(peerId);
   const peerDeleted = usePeerDeleted(peerId);
   const { send, retry, discard, settle, outbox } = useSendMessage(viewer.id, peerId);

@@ -8,6 +8,7 @@ import { useMessageActions } from './messageActionsContext';
 import { ReactionChips } from './ReactionChips';
 import { ReplyQuote } from './ReplyQuote';
 import { sameRowedProps, type RowProps } from './transcriptRows';
+import { fullTimeFormat, timeFormat } from './timeFormats';
 
 export const MessageBubble_message = graphql(`
   fragment MessageBubble_message on Message {
@@ -44,9 +45,6 @@ export const MessageBubble_message = graphql(`
 const LONG_PRESS_MS = 500;
 
 type DeliveryStatus = 'pending' | 'sent' | 'read' | 'failed';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
 const STATUS_TEXT: Record<DeliveryStatus, string> = {
   pending: 'Sending…',
@@ -105,7 +103,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
   const time = new Date(message.createdAt);
   const validTime = !Number.isNaN(time.valueOf());
   const sender = props.senderName ?? (props.mine ? 'You' : 'Them');
-  const fullTime = validTime ? fullTimeFormat.format(time) : undefined;
+  const fullTime = validTime ? fullTimeFormat().format(time) : undefined;
   const deleted = message.deletedAt != null;
   // Actions only on a stored message of an open conversation (not on an outbox entry, not on a tombstone).
   const api = useMessageActions();
@@ -126,7 +124,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
   };
   const cancelPress = () => clearTimeout(press.current);
   const edited = message.editedAt && !deleted ? new Date(message.editedAt) : null;
-  const editedTime = edited && !Number.isNaN(edited.valueOf()) ? fullTimeFormat.format(edited) : undefined;
+  const editedTime = edited && !Number.isNaN(edited.valueOf()) ? fullTimeFormat().format(edited) : undefined;
   const quoted = message.replyTo;
 
   const statusBadge = status && (
@@ -161,7 +159,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
       {/* Read first: who wrote it and when (the visible time below is then skipped). */}
       <span className="visually-hidden">
         {sender}
-        {validTime ? `, ${timeFormat.format(time)}` : ''}:{' '}
+        {validTime ? `, ${timeFormat().format(time)}` : ''}:{' '}
       </span>
       {quoted && !deleted && (
         <ReplyQuote
@@ -216,7 +214,7 @@ export const MessageBubble = memo(function MessageBubble(props: MessageBubblePro
         <span className="bubble__meta">
           {/* The full date-time: the title on hover, a tooltip while the bubble has the focus. */}
           <time className="bubble__time" dateTime={message.createdAt} title={fullTime} data-full={fullTime}>
-            {validTime ? timeFormat.format(time) : ''}
+            {validTime ? timeFormat().format(time) : ''}
           </time>
           {statusBadge}
         </span>

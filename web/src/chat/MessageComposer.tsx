@@ -18,13 +18,15 @@ import { localIdOf } from './uploads';
 import { contentLength, contentProblem, COUNTER_FROM, MAX_CONTENT_LENGTH } from './messageRules';
 import { Icon } from '../shared/Icon';
 import { ReplyQuote } from './ReplyQuote';
+import { once } from '../shared/once';
 
 /** What the composer is doing besides writing a new message: answering one, or editing one of the viewer's. */
 export type ComposerMode =
   | { kind: 'reply'; messageId: string; senderName: string; content: string }
   | { kind: 'edit'; messageId: string; content: string };
 
-const count = new Intl.NumberFormat();
+// Made when a count is first shown (most drafts never come near the limit).
+const count = once(() => new Intl.NumberFormat());
 
 /**
  * Enter sends, Shift+Enter inserts a newline. Only what the server would
@@ -95,13 +97,13 @@ export function MessageComposer(props: {
   let why: string | null = null;
   if (disabled) why = props.disabledReason ?? null;
   else if (problem === 'tooLong')
-    why = `Too long: ${count.format(length)} of ${count.format(MAX_CONTENT_LENGTH)} characters. Remove ${count.format(length - MAX_CONTENT_LENGTH)} to send.`;
+    why = `Too long: ${count().format(length)} of ${count().format(MAX_CONTENT_LENGTH)} characters. Remove ${count().format(length - MAX_CONTENT_LENGTH)} to send.`;
   else if (problem === 'invisible') why = 'Nothing to send: the message has no visible characters.';
   else if (stuck) why = 'Some files cannot be sent: retry or remove them.';
   // Not a problem: the message waits for its files (said, not marked invalid).
   const waiting = !why && uploading > 0 ? `Uploading ${uploading === 1 ? '1 file' : `${uploading} files`}…` : null;
   const counter =
-    !why && length >= COUNTER_FROM ? `${count.format(MAX_CONTENT_LENGTH - length)} characters left` : null;
+    !why && length >= COUNTER_FROM ? `${count().format(MAX_CONTENT_LENGTH - length)} characters left` : null;
 
   const { autoFocus } = props;
   useEffect(() => {

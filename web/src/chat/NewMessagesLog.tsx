@@ -1,8 +1,8 @@
 // The transcript's hidden "New messages" log: the peer's messages that arrived while it is shown, each announced
 // once (not the history, not older pages, not the viewer's own).
 import { useState } from 'react';
+import { timeFormat } from './timeFormats';
 
-const announceTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 /** The last few announcements are kept (the log is visually hidden; older lines were read already). */
 const KEEP_ANNOUNCED = 5;
 
@@ -33,7 +33,7 @@ function useIncomingAnnouncements(
       .filter((m) => m.sender.id !== viewerId)
       .map((m) => {
         const time = new Date(m.createdAt);
-        const when = Number.isNaN(time.valueOf()) ? '' : `, ${announceTime.format(time)}`;
+        const when = Number.isNaN(time.valueOf()) ? '' : `, ${timeFormat().format(time)}`;
         return { id: m.id, text: `${peerName}${when}: ${m.content}` };
       });
     setSeen({ newestId, announced: [...seen.announced, ...incoming].slice(-KEEP_ANNOUNCED) });

@@ -3,6 +3,7 @@
  * uploaded so the composer can say what is wrong at once instead of after a wasted upload.
  */
 import { ALLOWED_TYPES, DEFAULT_MAX_UPLOAD_BYTES, IMAGE_TYPES, MAX_ATTACHMENTS } from '../../../shared/attachmentRules';
+import { once } from '../shared/once';
 
 export { MAX_ATTACHMENTS };
 
@@ -39,14 +40,15 @@ export function contentTypeOf(file: { name: string; type: string }): string {
   return (extension && BY_EXTENSION[extension]) || 'application/octet-stream';
 }
 
-const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+// Made when a size is first shown (a conversation without files never needs it).
+const number = once(() => new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }));
 
 /** 532 B, 12.5 KB, 3.2 MB (binary units, as MAX_UPLOAD_BYTES is counted). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${number.format(bytes / 1024)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${number.format(bytes / (1024 * 1024))} MB`;
-  return `${number.format(bytes / (1024 * 1024 * 1024))} GB`;
+  if (bytes < 1024 * 1024) return `${number().format(bytes / 1024)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${number().format(bytes / (1024 * 1024))} MB`;
+  return `${number().format(bytes / (1024 * 1024 * 1024))} GB`;
 }
 
 /** Why the server would refuse this file (null: it may be uploaded), in words for the person. */

@@ -1,4 +1,4 @@
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+import { dayFormat } from './timeFormats';
 
 /** The transcript's day separator: "Today", "Yesterday" or e.g. "Wednesday, November 25". */
 export function dayLabel(iso: string): string {
@@ -9,5 +9,5 @@ export function dayLabel(iso: string): string {
   yesterday.setDate(today.getDate() - 1);
   if (date.toDateString() === today.toDateString()) return 'Today';
   if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  return dayFormat.format(date);
+  return dayFormat().format(date);
 }

@@ -94,6 +94,8 @@ export const desktopNotifications = {
 
   subscribe(listener: () => void): () => void {
     listeners.add(listener);
+    // What changed before anyone listened (the first listener after the page loaded, or after a while without any).
+    refresh();
     // Permission changed in the browser's settings while away from the tab.
     window.addEventListener('focus', refresh);
     return () => {
@@ -103,6 +105,13 @@ export const desktopNotifications = {
   },
 };
 
+/**
+ * The state as listeners last heard of it (kept current by `subscribe`: on focus, and by turnOn/turnOff/show), not
+ * read afresh: React asks for it several times per render, and the browser's permission is a synchronous call to
+ * the browser process each time (issue #24).
+ */
+const lastAnnounced = () => announced;
+
 export function useNotificationState(): NotificationState {
-  return useSyncExternalStore(desktopNotifications.subscribe, desktopNotifications.state, desktopNotifications.state);
+  return useSyncExternalStore(desktopNotifications.subscribe, lastAnnounced, lastAnnounced);
 }

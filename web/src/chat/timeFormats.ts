@@ -1,0 +1,30 @@
+import { once } from '../shared/once';
+
+// The transcript's date and time formats, in the viewer's locale. Made on first use, not when the chat's code loads:
+// a page's first Intl object loads the browser's ICU data (tens of milliseconds), which should not hold up the
+// conversation's first requests (issue #24). `prepareTimeFormats` makes them while the conversation waits for its
+// messages.
+
+/** A message's time: "14:05". */
+export const timeFormat = once(() => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }));
+/** Its full date and time (a bubble's tooltip, when it was edited). */
+export const fullTimeFormat = once(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }));
+/** A day separator's date: "Wednesday, November 25". */
+export const dayFormat = once(
+  () => new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' }),
+);
+
+/** Makes the formats when the main thread is idle (if not made already by then); returns a function that cancels. */
+export function prepareTimeFormats(): () => void {
+  const make = () => {
+    timeFormat();
+    fullTimeFormat();
+    dayFormat();
+  };
+  if (typeof requestIdleCallback !== 'function') {
+    const timer = setTimeout(make, 0);
+    return () => clearTimeout(timer);
+  }
+  const handle = requestIdleCallback(make, { timeout: 1_000 });
+  return () => cancelIdleCallback(handle);
+}
