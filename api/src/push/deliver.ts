@@ -1,8 +1,8 @@
 // One push: a job names (messageId, subscriptionId); this reads what the notification needs (job-rows.ts: one
-// statement for the jobs started together), encrypts
-// it for the subscription (RFC 8291 aes128gcm) and signs the request (VAPID, RFC 8292) with the web-push library,
-// then POSTs it. 404/410: the subscription is gone, delete it. 429/5xx or no answer: throw, and the queue retries
-// with backoff — at the time a 429 or 503 names in Retry-After, when it names one. Any other refusal is final (logged). Nothing is sent for a message deleted meanwhile, a
+// statement for the jobs started together), encrypts it for the subscription (RFC 8291 aes128gcm) and signs the
+// request (VAPID, RFC 8292) with the web-push library, then POSTs it. 404/410: the subscription is gone, delete it.
+// 429/5xx or no answer: throw, and the queue retries with backoff — at the time a 429 or 503 names in Retry-After,
+// when it names one. Any other refusal is final (logged). Nothing is sent for a message deleted meanwhile, a
 // conversation muted meanwhile, a subscription that moved to another user or whose session ended or expired.
 import webpush from 'web-push';
 import type { Sql } from '../db/index.ts';
