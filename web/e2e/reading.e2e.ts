@@ -71,19 +71,62 @@ const onScreen = (page: Page, text: string) =>
     return shown >= r.height / 2;
   }, text);
 
-/** The notes (their numbers) with some part inside the transcript's viewport. */
-const partlyOnScreen = (page: Page) =>
-  page.evaluate(() => {
-    const scroller = document.querySelector('[data-testid="transcript"]')!.getBoundingClientRect();
-    return [...document.querySelectorAll('[data-testid="message"]')]
-      .filter((b) => {
+/**
+ * Installed in the reader's page before the app: each markRead the app sends (over the socket or HTTP) is recorded
+ * with the notes that were partly on screen in the second before it went out (sampled every frame). The app decides
+ * on what its IntersectionObserver saw, and the request goes out a moment later (through Apollo's links and
+ * graphql-ws, asynchronously); the list may settle by a row or more meanwhile (rows measured, the older page prepended
+ * above), as it may after (so checking the screen afterwards raced). A note not on screen at all in that second was
+ * not seen.
+ */
+function recordMarkReads() {
+  type Mark = { upTo: string; visible: number[] };
+  const marks: Mark[] = [];
+  (window as unknown as { __markReads: Mark[] }).__markReads = marks;
+  const lastSeen = new Map<number, number>(); // note → when it was last partly on screen (performance.now())
+  const measure = () => {
+    const scroller = document.querySelector('[data-testid="transcript"]')?.getBoundingClientRect();
+    if (scroller)
+      for (const b of document.querySelectorAll('[data-testid="message"]')) {
         const r = b.getBoundingClientRect();
-        return Math.min(r.bottom, scroller.bottom) - Math.max(r.top, scroller.top) > 0;
-      })
-      .map((b) => b.querySelector('.bubble__content')?.textContent ?? '')
-      .filter((t) => /^Note \d+$/.test(t))
-      .map((t) => Number(t.slice(5)));
-  });
+        const text = b.querySelector('.bubble__content')?.textContent ?? '';
+        if (/^Note \d+$/.test(text) && Math.min(r.bottom, scroller.bottom) - Math.max(r.top, scroller.top) > 0)
+          lastSeen.set(Number(text.slice(5)), performance.now());
+      }
+  };
+  const everyFrame = () => {
+    measure();
+    requestAnimationFrame(everyFrame);
+  };
+  requestAnimationFrame(everyFrame);
+  const note = (text: string) => {
+    try {
+      const message = JSON.parse(text) as { payload?: { variables?: unknown }; variables?: unknown };
+      const variables = (message.payload ?? message).variables as { upToMessageId?: unknown } | undefined;
+      if (typeof variables?.upToMessageId !== 'string') return;
+      measure();
+      const since = performance.now() - 1000;
+      const visible = [...lastSeen].filter(([, at]) => at >= since).map(([n]) => n);
+      marks.push({ upTo: variables.upToMessageId, visible: visible.sort((a, b) => a - b) });
+    } catch {
+      // not JSON: not an operation
+    }
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+    if (typeof data === 'string' && data.includes('upToMessageId')) note(data);
+    return send.call(this, data);
+  };
+  const fetch = window.fetch;
+  window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+    if (typeof init?.body === 'string' && init.body.includes('upToMessageId')) note(init.body);
+    return fetch.call(window, input, init);
+  };
+}
+
+/** The markReads the reader's page sent since it loaded, each with what was on screen then. */
+const markReads = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __markReads: { upTo: string; visible: number[] }[] }).__markReads);
 
 /** Every pair of a shown jump control and a bubble in the DOM whose boxes overlap (none expected). */
 const overlaps = (page: Page) =>
@@ -126,6 +169,7 @@ beforeAll(async () => {
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     watchErrors(page, who, pageErrors);
+    if (who === 'reader') await page.addInitScript(recordMarkReads);
     if (who === 'reader') reader = page;
     else writer = page;
   }
@@ -154,10 +198,11 @@ describe('read means seen', () => {
     await new Promise((r) => setTimeout(r, 1_500)); // time for a wrong markRead to land
     const read = await readNotes();
     const newestRead = Math.max(...read);
-    // The newest read note is the one at the viewport's lower edge (it was at least half in view when read): the
-    // list may have settled by a few pixels since (rows measured, the older page prepended above), so it is checked
-    // to be still in view, not still half in view.
-    expect(await partlyOnScreen(reader)).toContain(newestRead);
+    // Each markRead named a note that was on screen just before it was sent; the newest of them is the newest read.
+    const marks = await markReads(reader);
+    expect(marks.length).toBeGreaterThan(0);
+    for (const mark of marks) expect(mark.visible).toContain(ids.indexOf(mark.upTo) + 1);
+    expect(Math.max(...marks.map((m) => ids.indexOf(m.upTo) + 1))).toBe(newestRead);
     expect(newestRead).toBeLessThan(TOTAL);
     expect(read).toEqual(Array.from({ length: newestRead }, (_, i) => i + 1));
     expect(await seriousViolations(reader)).toEqual([]);
