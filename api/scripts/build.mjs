@@ -23,6 +23,7 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { graphqlEsm } from './graphql-esm.mjs';
 import { generate as generateGraphiqlTabs, MODULE_PATH as GRAPHIQL_TABS } from './graphiql-tabs.mjs';
 
 const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,6 +53,7 @@ const inputs = [
   join(apiDir, 'tsconfig.json'),
   join(apiDir, 'scripts', 'build.mjs'),
   join(apiDir, 'scripts', 'graphiql-tabs.mjs'),
+  join(apiDir, 'scripts', 'graphql-esm.mjs'),
   join(apiDir, 'package.json'),
   join(repoRoot, 'prisma', 'schema.prisma'),
 ];
@@ -97,6 +99,7 @@ try {
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
+    plugins: [graphqlEsm()], // one graphql, its ES modules, no development checks (graphql-esm.mjs)
     // Bundled CommonJS packages require Node's modules: give each chunk a `require`.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
