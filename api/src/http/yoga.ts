@@ -17,6 +17,7 @@ import type { OutageReporter } from '../db/outage.ts';
 import { serviceUnavailable } from '../errors.ts';
 import { withoutMessage, type Logger } from '../logger.ts';
 import { schema } from '../schema/index.ts';
+import { compiledExecutionPlugins } from './compiled-execution.ts';
 import { corsByAllowList } from './cors.ts';
 import { csrfPlugin } from './csrf.ts';
 import { armorRejects, errorCodesPlugin } from './error-codes.ts';
@@ -120,6 +121,7 @@ export function createParleyYoga(
       metricsPlugin(), // after errorCodesPlugin: the outcome counted is the code the client sees
       streamSessionsPlugin(), // subscriptions on their own token end with their session (stream-sessions.ts)
       graphqlSsePlugin(services), // graphql-sse's single-connection mode at /graphql/stream (sse.ts)
+      ...compiledExecutionPlugins(), // last: queries and mutations run compiled (compiled-execution.ts)
     ],
   });
 }
