@@ -29,7 +29,7 @@ function variablesFirstPlugin(): Plugin {
 }
 
 /** Last in the envelop: what runs before (limits, trusted documents, input checks) is unchanged. */
-export function compiledExecutionPlugins(): Plugin[] {
+export function compiledExecutionPlugins(): (Plugin | ReturnType<typeof useGraphQlJit>)[] {
   return [
     variablesFirstPlugin(),
     useGraphQlJit(
