@@ -22,7 +22,9 @@ import { forgetPushSubscription } from '../push/forget';
 import { Avatar } from '../shared/Avatar';
 import { tabForKey } from '../shared/tabKeys';
 import { ThemeToggle } from '../shared/ThemeToggle';
+import { useOnceTrue } from '../shared/useOnceTrue';
 import { UserSearch } from '../users/UserSearch';
+import { useOnePane } from './useOnePane';
 import { useRoute, type MessageAt } from './useRoute';
 import { Icon } from '../shared/Icon';
 
@@ -60,6 +62,11 @@ export function ChatShell() {
   const peerId = route.name === 'chat' ? route.peerId : undefined;
   const settings = route.name === 'settings';
   const [panel, setPanel] = useState<Panel>('chats');
+  // On a phone with a conversation (or the settings) open, the sidebar is not shown: its inbox, people search and
+  // message search are built the first time it is, not while the conversation loads (issue #24: a page opened at a
+  // conversation does none of the hidden pane's work). Once built they stay, with their state.
+  const onePane = useOnePane();
+  const sidebarShown = useOnceTrue(!(onePane && (peerId || settings)));
   // A tab chosen with the arrow keys keeps the focus (the tabs pattern); a click on "Find people" focuses the search.
   const [panelByKey, setPanelByKey] = useState(false);
   const ids = useId();
@@ -123,7 +130,6 @@ export function ChatShell() {
   const backToList = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented || !peerId) return;
     event.preventDefault();
-    const onePane = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 720px)').matches;
     if (onePane) {
       navigate({ name: 'home' });
       // After the inbox is shown again (the route changes on hashchange).
@@ -246,13 +252,13 @@ export function ChatShell() {
             </p>
           )}
         </div>
-        <SearchMessages viewerId={viewer.id} onOpenMessage={openAt} />
+        {sidebarShown && <SearchMessages viewerId={viewer.id} onOpenMessage={openAt} />}
         <div className="tabs sidebar__tabs" role="tablist" aria-label="Show" onKeyDown={onTabKeyDown} ref={tabList}>
           {tab('chats', 'Chats', unread)}
           {tab('people', 'Find people')}
         </div>
         <div className="sidebar__panel" role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-${panel}-tab`}>
-          {panel === 'chats' ? (
+          {!sidebarShown ? null : panel === 'chats' ? (
             <Inbox viewerId={viewer.id} activePeerId={peerId} onOpen={open} onFindPeople={() => setPanel('people')} />
           ) : (
             <UserSearch viewerId={viewer.id} activePeerId={peerId} onOpen={open} autoFocus={!panelByKey} />

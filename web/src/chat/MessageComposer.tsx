@@ -114,6 +114,11 @@ export function MessageComposer(props: {
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // Empty: one row, as the CSS has it, and no layout forced while the conversation is being built (issue #24).
+    if (!text) {
+      el.style.height = '';
+      return;
+    }
     el.style.height = 'auto';
     el.style.height = `${el.scrollHeight}px`;
   }, [text]);
