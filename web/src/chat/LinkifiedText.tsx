@@ -1,5 +1,6 @@
 import type * as Linkify from 'linkifyjs';
-import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, startTransition, useEffect, useState, type ReactNode } from 'react';
+import { whenIdle } from '../shared/whenIdle';
 
 /**
  * Links in message text, found by linkifyjs — loaded on demand (issue #12): the chat does not carry its ~10 kB gz.
@@ -10,10 +11,19 @@ type Find = typeof Linkify.find;
 let find: Find | undefined;
 let loading: Promise<Find> | undefined;
 
-/** Loads linkifyjs once; a failed download (offline) is tried again by the next message that needs it. */
+/**
+ * Loads linkifyjs once; a failed download (offline) is tried again by the next message that needs it. Its state
+ * machines are built in an idle task of their own, not inside the first render that finds links (issue #24).
+ */
 export function loadLinkify(): Promise<Find> {
   loading ??= import('linkifyjs').then(
-    (linkify) => (find = linkify.find),
+    (linkify) =>
+      new Promise<Find>((resolve) =>
+        whenIdle(() => {
+          linkify.init();
+          resolve((find = linkify.find));
+        }),
+      ),
     (error: unknown) => {
       loading = undefined;
       throw error;
@@ -78,7 +88,8 @@ export function LinkifiedText({ text }: { text: string }): ReactNode {
     if (!needed || loaded) return;
     let shown = true;
     loadLinkify().then(
-      () => shown && setLoaded(true),
+      // Every bubble with links renders again: at transition priority, so the list is rendered in slices.
+      () => shown && startTransition(() => setLoaded(true)),
       () => undefined, // offline: plain text, as it is
     );
     return () => {

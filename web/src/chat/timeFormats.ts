@@ -14,17 +14,12 @@ export const dayFormat = once(
   () => new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' }),
 );
 
-/** Makes the formats when the main thread is idle (if not made already by then); returns a function that cancels. */
+/**
+ * Makes the formats the first page shows, each in a task of its own, while that page is on its way: the first Intl
+ * object loads the browser's locale data, which would otherwise lengthen the page's first render (as an idle callback
+ * it often came too late for that). Returns a function that cancels.
+ */
 export function prepareTimeFormats(): () => void {
-  const make = () => {
-    timeFormat();
-    fullTimeFormat();
-    dayFormat();
-  };
-  if (typeof requestIdleCallback !== 'function') {
-    const timer = setTimeout(make, 0);
-    return () => clearTimeout(timer);
-  }
-  const handle = requestIdleCallback(make, { timeout: 1_000 });
-  return () => cancelIdleCallback(handle);
+  const timers = [timeFormat, dayFormat, fullTimeFormat].map((make) => setTimeout(make, 0));
+  return () => timers.forEach((timer) => clearTimeout(timer));
 }
