@@ -8,8 +8,8 @@
 // - A document is compiled from its second run: compiling costs 4 ms for a history page's document and 25 ms for
 //   introspection, and anyone can send a new document with every request, so one seen once runs on graphql-js.
 //   (Yoga's parser cache hands out one DocumentNode per source text, so runs are counted per document object.)
-// - Variables are coerced by graphql-js first, so a request error reads exactly as before (graphql-jit words them
-//   differently); error-codes.ts gives it its code.
+// - A request refused for its variables is answered with graphql-js's own errors (graphql-jit words them
+//   differently), so it reads exactly as before; error-codes.ts gives it its code.
 // - graphql-jit's field errors carry `locations` but not the document positions Yoga rebuilds errors from (masking,
 //   the HTTP result): they are made graphql-js errors again, located in the document, before either runs.
 import { useGraphQlJit } from '@envelop/graphql-jit';
@@ -40,21 +40,28 @@ function located(error: GraphQLError, source: Source | undefined): GraphQLError 
   });
 }
 
-/** graphql-js's request errors and error shapes around the compiled run (see the header). */
-function graphqlJsErrorsPlugin(): Plugin {
+/**
+ * graphql-js's error shapes after a compiled run (see the header); a run on graphql-js passes unchanged. Variables
+ * are coerced again only when the compiled run refused them (no data): the answers of good requests cost nothing.
+ */
+export function graphqlJsErrorsPlugin(): Plugin {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const operation = operationOf(args);
-      if (operation?.variableDefinitions?.length) {
-        const coerced = getVariableValues(args.schema, operation.variableDefinitions, args.variableValues ?? {}, {
-          maxErrors: 50,
-        });
-        if (coerced.errors) return setResultAndStopExecution({ errors: coerced.errors });
-      }
+    onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
-          const { errors } = result as ExecutionResult;
-          if (!errors?.some((e) => !e.nodes && e.locations)) return;
+          const { data, errors } = result as ExecutionResult;
+          if (!errors?.length) return;
+          if (data === undefined) {
+            const operation = operationOf(args);
+            const coerced = getVariableValues(
+              args.schema,
+              operation?.variableDefinitions ?? [],
+              args.variableValues ?? {},
+              { maxErrors: 50 },
+            );
+            if (coerced.errors) return setResult({ errors: coerced.errors });
+          }
+          if (!errors.some((e) => !e.nodes && e.locations)) return;
           const source = args.document.loc?.source;
           setResult({ ...(result as ExecutionResult), errors: errors.map((e) => located(e, source)) });
         },
@@ -68,21 +75,18 @@ const COMPILED_FROM_RUN = 2;
 const runs = new WeakMap<DocumentNode, number>();
 
 /** Last in the envelop: what runs before (limits, trusted documents, input checks) is unchanged. */
-export function compiledExecutionPlugins(): (Plugin | ReturnType<typeof useGraphQlJit>)[] {
-  return [
-    graphqlJsErrorsPlugin(),
-    useGraphQlJit(
-      {},
-      {
-        // An operation that cannot be resolved (no such name) is left to graphql-js, and its error, too.
-        enableIf: (args) => {
-          const operation = operationOf(args)?.operation;
-          if (operation !== 'query' && operation !== 'mutation') return false;
-          const run = (runs.get(args.document) ?? 0) + 1;
-          if (run <= COMPILED_FROM_RUN) runs.set(args.document, run);
-          return run >= COMPILED_FROM_RUN;
-        },
+export function compiledExecutionPlugin(): ReturnType<typeof useGraphQlJit> {
+  return useGraphQlJit(
+    {},
+    {
+      // An operation that cannot be resolved (no such name) is left to graphql-js, and its error, too.
+      enableIf: (args) => {
+        const operation = operationOf(args)?.operation;
+        if (operation !== 'query' && operation !== 'mutation') return false;
+        const run = (runs.get(args.document) ?? 0) + 1;
+        if (run <= COMPILED_FROM_RUN) runs.set(args.document, run);
+        return run >= COMPILED_FROM_RUN;
       },
-    ),
-  ];
+    },
+  );
 }

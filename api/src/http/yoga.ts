@@ -17,7 +17,7 @@ import type { OutageReporter } from '../db/outage.ts';
 import { serviceUnavailable } from '../errors.ts';
 import { withoutMessage, type Logger } from '../logger.ts';
 import { schema } from '../schema/index.ts';
-import { compiledExecutionPlugins } from './compiled-execution.ts';
+import { compiledExecutionPlugin, graphqlJsErrorsPlugin } from './compiled-execution.ts';
 import { corsByAllowList } from './cors.ts';
 import { csrfPlugin } from './csrf.ts';
 import { armorRejects, errorCodesPlugin } from './error-codes.ts';
@@ -117,11 +117,12 @@ export function createParleyYoga(
       inputHygienePlugin(),
       operationNameLogPlugin(), // before operationLogPlugin, whose line then carries the request id
       operationLogPlugin(),
+      graphqlJsErrorsPlugin(), // before errorCodesPlugin, which codes the errors it puts back (compiled-execution.ts)
       errorCodesPlugin(),
       metricsPlugin(), // after errorCodesPlugin: the outcome counted is the code the client sees
       streamSessionsPlugin(), // subscriptions on their own token end with their session (stream-sessions.ts)
       graphqlSsePlugin(services), // graphql-sse's single-connection mode at /graphql/stream (sse.ts)
-      ...compiledExecutionPlugins(), // last: queries and mutations run compiled (compiled-execution.ts)
+      compiledExecutionPlugin(), // last: queries and mutations run compiled (compiled-execution.ts)
     ],
   });
 }
