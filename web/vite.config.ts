@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { compression } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
+import { graphqlDocuments } from './scripts/graphql-documents-plugin.mjs';
 
 // In development the API runs on :4000 (npm run dev at the root starts both);
 // Vite proxies /graphql — including the graphql-ws upgrade — and /health to it.
@@ -9,6 +10,10 @@ const apiTarget = process.env.PARLEY_API_URL ?? 'http://localhost:4000';
 
 export default defineConfig({
   plugins: [
+    // Build only: each graphql(`…`) call becomes an import of that one generated document, and each document is a
+    // module of its own, so a chunk carries the documents it uses, not all of them
+    // (scripts/graphql-documents-plugin.mjs).
+    graphqlDocuments(),
     react(),
     // The service worker (dist/sw.js) and the web app manifest; registered by src/shared/serviceWorker.ts.
     VitePWA({

@@ -32,6 +32,7 @@ const inputs = [
   ...readdirSync(webDir)
     .filter((f) => f.startsWith('vite.config.'))
     .map((f) => join(webDir, f)),
+  join(webDir, 'scripts', 'graphql-documents-plugin.mjs'), // a build plugin of vite.config.ts
   join(webDir, 'package.json'),
   join(repoRoot, 'schema.graphql'),
 ];
