@@ -4,7 +4,7 @@ import { rowId } from './transcriptRows';
 import { useScrollAnchor, type RowLocator } from './useScrollAnchor';
 
 /** Rows rendered beyond the visible ones, above and below (keeps the DOM bounded whatever the history's length). */
-const OVERSCAN = 10;
+const OVERSCAN = 4;
 const ESTIMATED_BUBBLE = 58;
 const ESTIMATED_DAY = 46;
 
