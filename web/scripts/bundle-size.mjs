@@ -36,7 +36,7 @@ const BUDGET = { login: 100, chat: 140 };
 // ~4.5 kB in SignedIn, and the attachment fields in every document that selects a message (~0.7 kB). A lazy viewer
 // was tried: its own chunk cost more than it saved.
 // +3.5: Web Push (#21): the push settings, Mute, the page's answers to the service worker and their documents
-// ~3.5 kB (0.9 kB of it in the entry chunk, where rolldown puts every generated document). Splitting the settings
+// ~3.5 kB (0.9 kB of it then in the entry chunk; since scripts/graphql-documents-plugin.mjs each document sits in the chunk that uses it). Splitting the settings
 // into a lazy chunk of their own made the total larger (205 kB: a shared chunk compresses worse), not smaller.
 // +12: your account (#22): the settings view, a lazy chunk (~6 kB, and ~3 kB of gzip lost to the chunk split: the
 // modules it shares with the chat move to a chunk of their own) counted although only opening Settings loads it;
