@@ -1,5 +1,6 @@
 // Assembles a running parley: configuration → database (migrated) → services → HTTP/WebSocket server.
 import { createHash } from 'node:crypto';
+import { createDownloadLinks } from './attachments/download-links.ts';
 import { createEmbeddedStore } from './attachments/embedded-store.ts';
 import { createS3Store, s3Origins } from './attachments/s3-store.ts';
 import { startSweeper } from './attachments/sweep.ts';
@@ -19,6 +20,7 @@ import type { Logger } from './logger.ts';
 import { createEventBus } from './pubsub.ts';
 import { createThrottle, NO_THROTTLE } from './throttle.ts';
 import { loadTrustedDocuments } from './http/trusted-documents.ts';
+import { createDownloadRedirects } from './http/download-redirects.ts';
 import { createUploadRoutes } from './http/uploads.ts';
 import { createParleyServer } from './server.ts';
 import { listenMetrics } from './http/metrics.ts';
@@ -76,12 +78,14 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
     const jwtSecret = await loadJwtSecret(config.jwtSecret, config.dataDir);
     const tokens = createTokenService(jwtSecret, config.jwtTtl);
     // Attachments: an S3 bucket, or the embedded store in DATA_DIR/uploads (signed with a key from the JWT secret).
+    // Downloads are parley's signed URLs in both modes: served from disk, or redirected to the bucket.
     const attachments = config.attachments;
+    const links = createDownloadLinks(jwtSecret);
     const s3 = attachments.s3 ? createS3Store(attachments.s3) : null;
     if (s3) opened.add(() => s3.close());
     const embedded = s3 ? null : await createEmbeddedStore(config.dataDir, jwtSecret);
     const store = s3 ?? embedded!;
-    const uploads = createUploads({ sql: db.sql, store, config: attachments, log });
+    const uploads = createUploads({ sql: db.sql, store, links, config: attachments, log });
     opened.add(() => uploads.close());
     const sweeper = startSweeper(
       { sql: db.sql, store, log },
@@ -122,7 +126,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
       },
       uploadRoutes: embedded
         ? createUploadRoutes({ store: embedded, uploads, maxUploadBytes: attachments.maxUploadBytes, log })
-        : undefined,
+        : createDownloadRedirects({ links, bucket: s3!, urlTtlMs: attachments.urlTtlMs, log }),
       trustProxy: config.trustProxy,
       limits: config.http,
       corsOrigins: config.corsOrigins,

@@ -1,5 +1,6 @@
 // Attachments on an S3 API: a real S3-compatible server (s3rver, in this process) that the bytes go to directly
-// through the presigned POST, and from which the peer downloads through a presigned GET. The scenarios are in
+// through the presigned POST, and from which the peer downloads through a presigned GET (parley's signed URL answers
+// with a redirect to it). The scenarios are in
 // support/attachments.ts (the same run against the embedded store in attachments.test.ts).
 // s3rver does not enforce a POST policy's conditions (nor keep a bucket private): a wrong size or type is then refused
 // by parley's own check when the upload is first attached (a HEAD), which is what these tests observe.
@@ -78,6 +79,54 @@ test('the upload goes to the bucket, not to parley', async () => {
   expect(createUpload.fields.map((f: { name: string }) => f.name)).toEqual(
     expect.arrayContaining(['key', 'Content-Type', 'Policy', 'X-Amz-Signature']),
   );
+});
+
+test('a download URL is parley’s, short and signed; it redirects to a presigned GET, and the bytes come from the bucket', async () => {
+  const { signUp, ok } = await import('./support/server.ts');
+  const [alice, bob] = [await signUp(server, 'alice'), await signUp(server, 'bob')];
+  const bytes = Buffer.from('straight from the bucket\n');
+  const { createUpload: u } = await ok(
+    server,
+    `mutation($n: Int!) { createUpload(filename: "notes.txt", contentType: "text/plain", byteSize: $n) { id url fields { name value } } }`,
+    { n: bytes.length },
+    alice.token,
+  );
+  const form = new FormData();
+  for (const { name, value } of u.fields as { name: string; value: string }[]) form.append(name, value);
+  form.append('file', new Blob([bytes], { type: 'text/plain' }), 'notes.txt');
+  expect((await fetch(u.url, { method: 'POST', body: form })).ok).toBe(true);
+  const sent = await ok(
+    server,
+    `mutation($to: ID!, $ids: [ID!]) { sendMessage(recipientId: $to, content: "", attachmentIds: $ids) { attachments { url } } }`,
+    { to: bob.id, ids: [u.id] },
+    alice.token,
+  );
+  const { url } = sent.sendMessage.attachments[0];
+  expect(url).toMatch(new RegExp(`^/uploads/${u.id}\\?`));
+  expect(url.length).toBeLessThan(200); // the bucket's presigned URLs are ~500 characters
+
+  const redirect = await fetch(new URL(url, server.url), { redirect: 'manual' });
+  expect(redirect.status).toBe(302);
+  const location = new URL(redirect.headers.get('location')!);
+  expect(location.origin + location.pathname).toBe(`${env.S3_ENDPOINT}/${BUCKET}/${u.id}`);
+  expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+  expect(location.searchParams.get('response-content-disposition')).toBe('attachment; filename="notes.txt"');
+  const download = await fetch(location);
+  expect(download.status).toBe(200);
+  expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  // The same redirect within a window: the browser's cache keeps the bytes.
+  expect((await fetch(new URL(url, server.url), { redirect: 'manual' })).headers.get('location')).toBe(
+    location.toString(),
+  );
+
+  // Tampered or unsigned: refused by parley, no redirect.
+  const forged = new URL(url, server.url);
+  forged.searchParams.set('d', 'inline');
+  for (const bad of [forged, new URL(`/uploads/${u.id}`, server.url)]) {
+    const refused = await fetch(bad, { redirect: 'manual' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('location')).toBeNull();
+  }
 });
 
 test('the web app may reach the bucket: its Content-Security-Policy names it for uploads and images', async () => {

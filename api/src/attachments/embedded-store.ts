@@ -1,19 +1,20 @@
 // The embedded object store (no S3 configured): files in DATA_DIR/uploads, written by parley's own answer to the
-// presigned POST (http/uploads.ts) and served by its signed GET. Policies and URLs are signed with an HMAC key
-// derived from the JWT secret, so every instance sharing that secret (and the directory) accepts them.
+// presigned POST (http/uploads.ts) and served by its signed GET (download-links.ts). Policies and URLs are signed
+// with an HMAC key derived from the JWT secret, so every instance sharing that secret (and the directory) accepts them.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createDownloadLinks, UPLOAD_PATH, uploadsKey, type DownloadGrant } from './download-links.ts';
 import { KEY, type ObjectStore } from './storage.ts';
 
 /** Where the embedded store answers: POST here to upload, GET `${UPLOAD_PATH}/<key>?…` to download. */
-export const UPLOAD_PATH = '/uploads';
+export { UPLOAD_PATH };
 
 export type UploadPolicy = { key: string; contentType: string; byteSize: number; expires: number };
-export type SignedGet = { key: string; contentType: string; filename: string; inline: boolean };
+export type SignedGet = DownloadGrant;
 
 export type EmbeddedStore = ObjectStore & {
   readonly kind: 'embedded';
@@ -33,7 +34,8 @@ export async function createEmbeddedStore(dataDir: string, secret: string): Prom
   const root = path.join(dataDir, 'uploads');
   const tmp = path.join(root, '.tmp');
   await fs.mkdir(tmp, { recursive: true });
-  const hmacKey = createHmac('sha256', secret).update('parley embedded uploads').digest();
+  const hmacKey = uploadsKey(secret);
+  const links = createDownloadLinks(secret);
   const sign = (text: string) => createHmac('sha256', hmacKey).update(text).digest('base64url');
   const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
   const file = (key: string) => {
@@ -59,25 +61,8 @@ export async function createEmbeddedStore(dataDir: string, secret: string): Prom
       if (fields['Content-Type'] !== p.contentType) return 'The Content-Type does not match the policy.';
       return p;
     },
-    async signedGet(key, { filename, contentType, inline, expiresAt }) {
-      const exp = String(Math.floor(expiresAt.getTime() / 1000));
-      const params = new URLSearchParams({ exp, ct: contentType, fn: filename, d: inline ? 'inline' : 'attachment' });
-      params.set('sig', sign(`${key}\n${params.toString()}`));
-      return `${UPLOAD_PATH}/${key}?${params.toString()}`;
-    },
-    verifyGet(key, query) {
-      const sig = query.get('sig') ?? '';
-      const params = new URLSearchParams(query);
-      params.delete('sig');
-      if (!KEY.test(key) || !same(sign(`${key}\n${params.toString()}`), sig)) return null;
-      if (Number(params.get('exp')) * 1000 < Date.now()) return 'expired';
-      return {
-        key,
-        contentType: params.get('ct') ?? 'application/octet-stream',
-        filename: params.get('fn') ?? key,
-        inline: params.get('d') === 'inline',
-      };
-    },
+    signedGet: async (key, p) => links.sign(key, p),
+    verifyGet: links.verify,
     async receive(key, body, byteSize) {
       const temporary = path.join(tmp, randomUUID());
       let size = 0;

@@ -9,6 +9,7 @@ import { badInput, rateLimited } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ALLOWED_TYPES, contradiction, IMAGE_TYPES, SNIFF_BYTES } from './content-types.ts';
 import { createImageWork, type ImageWork } from './images.ts';
+import type { DownloadLinks } from './download-links.ts';
 import { createSignedUrls, type SignedUrls } from './signed-urls.ts';
 import { objectKeys, type ObjectStore, type PresignedPost } from './storage.ts';
 import { ATTACHMENT_JSON, type AttachmentRecord } from './types.ts';
@@ -76,7 +77,14 @@ function parseFilename(raw: string): string {
   return name;
 }
 
-export function createUploads(deps: { sql: Sql; store: ObjectStore; config: AttachmentsConfig; log: Logger }): Uploads {
+export function createUploads(deps: {
+  sql: Sql;
+  store: ObjectStore;
+  /** parley's download URLs, in both modes (download-links.ts). */
+  links: DownloadLinks;
+  config: AttachmentsConfig;
+  log: Logger;
+}): Uploads {
   const { sql, store, config, log } = deps;
   const images: ImageWork = createImageWork({ sql, store, log });
 
@@ -106,7 +114,7 @@ export function createUploads(deps: { sql: Sql; store: ObjectStore; config: Atta
   return {
     store,
     config,
-    downloadUrl: createSignedUrls(store, config.urlTtlMs),
+    downloadUrl: createSignedUrls(deps.links.sign, config.urlTtlMs),
     async createUpload(ownerId, args) {
       const filename = parseFilename(args.filename);
       const contentType = args.contentType.trim().toLowerCase();

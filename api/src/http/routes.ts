@@ -1,5 +1,5 @@
 // Who answers which path: /graphql (HTTP and SSE; its WebSocket upgrades are graphql-ws.ts'), /health, /ready,
-// /metrics (metrics.ts), /export (export.ts: "Download my data"), /uploads (the embedded attachment store, uploads.ts), and the web app for everything else.
+// /metrics (metrics.ts), /export (export.ts: "Download my data"), /uploads (attachments: the embedded store, uploads.ts, or redirects to the bucket, download-redirects.ts), and the web app for everything else.
 // Every response carries the security headers (security-headers.ts); a request body over MAX_BODY_BYTES is refused
 // with 413 before anything parses it (an upload is limited by its own policy).
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,0 +1,53 @@
+// S3 mode's downloads: parley's signed URL (attachments/download-links.ts) answered with a redirect to a presigned GET
+// of the bucket, made for the same file, type and disposition and kept for a while (signed-urls.ts), so the browser
+// caches the redirect and the bytes. The bytes go from the bucket to the browser; parley only checks the signature.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UPLOAD_PATH, type DownloadLinks } from '../attachments/download-links.ts';
+import { createSignedUrls } from '../attachments/signed-urls.ts';
+import type { ObjectStore } from '../attachments/storage.ts';
+import type { Logger } from '../logger.ts';
+import type { UploadRoutes } from './uploads.ts';
+
+function refuse(res: ServerResponse, status: number, code: string, message: string) {
+  if (res.headersSent) return;
+  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function createDownloadRedirects(opts: {
+  links: DownloadLinks;
+  bucket: ObjectStore;
+  urlTtlMs: number;
+  log: Logger;
+}): UploadRoutes {
+  const presigned = createSignedUrls((key, p) => opts.bucket.signedGet(key, p), opts.urlTtlMs);
+
+  async function get(req: IncomingMessage, res: ServerResponse, pathname: string) {
+    const key = pathname.slice(UPLOAD_PATH.length + 1);
+    const grant = opts.links.verify(key, new URL(req.url ?? '/', 'http://localhost').searchParams);
+    if (!grant) return refuse(res, 403, 'AccessDenied', 'The URL is not signed.');
+    if (grant === 'expired') return refuse(res, 403, 'AccessDenied', 'The URL has expired.');
+    const location = await presigned(key, grant);
+    res.writeHead(302, {
+      location,
+      // The same redirect for a while (the bucket's URL is kept as long): the browser need not ask again.
+      'cache-control': 'private, max-age=300',
+      'referrer-policy': 'no-referrer',
+      'content-length': 0,
+    });
+    res.end();
+  }
+
+  return {
+    matches: (pathname) => pathname.startsWith(`${UPLOAD_PATH}/`),
+    handle(req, res, pathname) {
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return refuse(res, 405, 'MethodNotAllowed', 'GET a signed URL; uploads go to the bucket.');
+      get(req, res, pathname).catch((err: unknown) => {
+        opts.log.error({ err }, 'a download could not be redirected to the bucket');
+        refuse(res, 500, 'InternalError', 'The file could not be reached.');
+      });
+    },
+  };
+}
