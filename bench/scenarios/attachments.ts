@@ -37,7 +37,7 @@ export type AttachmentsOptions = {
 };
 
 const SIZES = {
-  full: { parallel: 10, big: 25 * MB, small: 1 * MB, s3Uploads: 10, messages: 50, requests: 200 },
+  full: { parallel: 10, big: 25 * MB, small: 1 * MB, s3Uploads: 10, messages: 50, requests: 1000 },
   quick: { parallel: 10, big: 25 * MB, small: 1 * MB, s3Uploads: 5, messages: 50, requests: 60 },
   // A page of 5 (not 50): seeding 50 messages with files takes a while on a loaded machine.
   smoke: { parallel: 2, big: 256 * 1024, small: 16 * 1024, s3Uploads: 2, messages: 5, requests: 3 },

@@ -2,8 +2,8 @@
 // secret, so every instance sharing it accepts them) over the key, the expiry and how the file is served, truncated
 // to 128 bits (RFC 2104 §5: at least half the output; URLs signed in full before are still accepted). In embedded mode
 // parley serves the bytes at that URL (http/uploads.ts); in S3 mode it answers with a redirect to a presigned GET of
-// the bucket (http/download-redirects.ts), so a page of messages carries ~150-byte URLs instead of the bucket's
-// ~500-byte presigned ones, signed only when someone downloads. The bytes never pass through parley either way.
+// the bucket (http/download-redirects.ts), so a page of messages carries ~110-character URLs instead of the bucket's
+// ~500-character presigned ones, signed only when someone downloads. The bytes never pass through parley either way.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { KEY } from './storage.ts';
 

@@ -31,8 +31,9 @@ export function createDownloadRedirects(opts: {
     const location = await presigned(key, grant);
     res.writeHead(302, {
       location,
-      // The same redirect for a while (the bucket's URL is kept as long): the browser need not ask again.
-      'cache-control': 'private, max-age=300',
+      // The same redirect for a tenth of the TTL (the bucket's URL is kept as long, and has at least 80% of its life
+      // left by then): the browser need not ask again.
+      'cache-control': `private, max-age=${Math.floor(opts.urlTtlMs / 10_000)}`,
       'referrer-policy': 'no-referrer',
       'content-length': 0,
     });
