@@ -14,14 +14,13 @@ import { KEY, type ObjectStore } from './storage.ts';
 export { UPLOAD_PATH };
 
 export type UploadPolicy = { key: string; contentType: string; byteSize: number; expires: number };
-export type SignedGet = DownloadGrant;
 
 export type EmbeddedStore = ObjectStore & {
   readonly kind: 'embedded';
   /** The policy of a POST's fields, or why it is refused. */
   verifyPost(fields: Record<string, string>): UploadPolicy | string;
   /** What a GET URL grants, 'expired', or null (not signed by us). */
-  verifyGet(key: string, query: URLSearchParams): SignedGet | 'expired' | null;
+  verifyGet(key: string, query: URLSearchParams): DownloadGrant | 'expired' | null;
   /** Streams the body to a temporary file, then renames it to `key`: never buffered whole. Refuses a wrong size. */
   receive(key: string, body: Readable, byteSize: number): Promise<'ok' | 'too large' | 'too small'>;
   stream(key: string): Readable;

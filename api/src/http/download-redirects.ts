@@ -6,14 +6,7 @@ import { UPLOAD_PATH, type DownloadLinks } from '../attachments/download-links.t
 import { createSignedUrls } from '../attachments/signed-urls.ts';
 import type { ObjectStore } from '../attachments/storage.ts';
 import type { Logger } from '../logger.ts';
-import type { UploadRoutes } from './uploads.ts';
-
-function refuse(res: ServerResponse, status: number, code: string, message: string) {
-  if (res.headersSent) return;
-  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
+import { answer, type UploadRoutes } from './uploads.ts';
 
 export function createDownloadRedirects(opts: {
   links: DownloadLinks;
@@ -26,8 +19,8 @@ export function createDownloadRedirects(opts: {
   async function get(req: IncomingMessage, res: ServerResponse, pathname: string) {
     const key = pathname.slice(UPLOAD_PATH.length + 1);
     const grant = opts.links.verify(key, new URL(req.url ?? '/', 'http://localhost').searchParams);
-    if (!grant) return refuse(res, 403, 'AccessDenied', 'The URL is not signed.');
-    if (grant === 'expired') return refuse(res, 403, 'AccessDenied', 'The URL has expired.');
+    if (!grant) return answer(res, 403, 'AccessDenied', 'The URL is not signed.');
+    if (grant === 'expired') return answer(res, 403, 'AccessDenied', 'The URL has expired.');
     const location = await presigned(key, grant);
     res.writeHead(302, {
       location,
@@ -44,10 +37,10 @@ export function createDownloadRedirects(opts: {
     matches: (pathname) => pathname.startsWith(`${UPLOAD_PATH}/`),
     handle(req, res, pathname) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
-        return refuse(res, 405, 'MethodNotAllowed', 'GET a signed URL; uploads go to the bucket.');
+        return answer(res, 405, 'MethodNotAllowed', 'GET a signed URL; uploads go to the bucket.');
       get(req, res, pathname).catch((err: unknown) => {
         opts.log.error({ err }, 'a download could not be redirected to the bucket');
-        refuse(res, 500, 'InternalError', 'The file could not be reached.');
+        answer(res, 500, 'InternalError', 'The file could not be reached.');
       });
     },
   };

@@ -16,7 +16,8 @@ export type UploadRoutes = {
   handle(req: IncomingMessage, res: ServerResponse, pathname: string): void;
 };
 
-function answer(res: ServerResponse, status: number, code?: string, message?: string) {
+/** An S3-style answer: the status, and an XML error body when there is a code. */
+export function answer(res: ServerResponse, status: number, code?: string, message?: string) {
   if (res.headersSent) return;
   const body = code
     ? `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`
