@@ -313,8 +313,10 @@ describe('the index follows the message text', () => {
     }
   });
 
-  // With the word index's statistics (PostgreSQL's ANALYZE; the embedded database has none), a rare query skips
-  // the newest-first window and takes every hit from the word index: the same hits, newest first.
+  // With the word index's statistics (PostgreSQL's ANALYZE; the embedded database has none), a rare query may skip
+  // the newest-first window and take every hit from the word index: the same hits, newest first, whichever way the
+  // server's copy of the statistics (read at most once a minute) chooses. Each way on its own, page after page, in
+  // search-ways.test.ts.
   (usingPostgres() ? test : test.skip)('the same hits when the statistics say a query is rare or common', async () => {
     const client = new pg.Client({ connectionString: db.databaseUrl });
     await client.connect();
