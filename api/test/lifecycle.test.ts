@@ -60,6 +60,60 @@ test('a reply names a message of the same conversation; anything else is BAD_USE
   expect(history.find((m: any) => m.id === reply.id).replyTo.content).toBe('the original');
 });
 
+test('a quoted message shows its own reactions when asked: in history, in the inbox, on the sent reply, live', async () => {
+  const QUOTED = `id content replyTo { id content reactions { emoji count reactedByMe } }`;
+  const quoted = await send(carol, bob, 'quote me');
+  const plain = await send(carol, bob, 'no reactions');
+  await ok(server, REACT, { id: quoted.id, e: '🎉' }, bob.token);
+  await ok(server, REACT, { id: quoted.id, e: '🎉' }, carol.token);
+  await ok(server, REACT, { id: quoted.id, e: '👀' }, carol.token);
+  const socket = wsClient(server, bob.token);
+  const live = collect(socket, `subscription($with: ID) { messageAdded(withUserId: $with) { ${QUOTED} } }`, {
+    with: carol.id,
+  });
+  await connected(socket);
+  const sent = await ok(
+    server,
+    `mutation($to: ID!, $text: String!, $reply: ID) { sendMessage(recipientId: $to, content: $text, replyToId: $reply) { ${QUOTED} } }`,
+    { to: bob.id, text: 'a reply', reply: quoted.id },
+    carol.token,
+  );
+  await send(carol, bob, 'another reply', plain.id);
+  const reactions = (viewer: 'bob' | 'carol') => [
+    { emoji: '🎉', count: 2, reactedByMe: true },
+    { emoji: '👀', count: 1, reactedByMe: viewer === 'carol' },
+  ];
+  expect(sent.sendMessage.replyTo).toEqual({ id: quoted.id, content: 'quote me', reactions: reactions('carol') });
+
+  // Several quoted messages of one page (one with reactions, one without), read together.
+  const page = await ok(
+    server,
+    `query($with: ID!) { chatHistory(withUserId: $with, last: 10) { edges { node { ${QUOTED} } } } }`,
+    { with: carol.id },
+    bob.token,
+  );
+  const quotes = page.chatHistory.edges.map((e: any) => e.node.replyTo).filter(Boolean);
+  expect(quotes).toEqual([
+    { id: quoted.id, content: 'quote me', reactions: reactions('bob') },
+    { id: plain.id, content: 'no reactions', reactions: [] },
+  ]);
+  const inbox = await ok(server, `{ conversations { edges { node { lastMessage { ${QUOTED} } } } } }`, {}, bob.token);
+  const last = inbox.conversations.edges
+    .map((e: any) => e.node.lastMessage)
+    .find((m: any) => m.content === 'another reply');
+  expect(last.replyTo).toEqual({ id: plain.id, content: 'no reactions', reactions: [] });
+  try {
+    const [added] = await live.waitFor(1, 5_000);
+    expect(added.data.messageAdded.replyTo).toEqual({
+      id: quoted.id,
+      content: 'quote me',
+      reactions: reactions('bob'),
+    });
+  } finally {
+    await socket.dispose();
+  }
+});
+
 test('editMessage: the sender only, the content rules of sending, same text changes nothing', async () => {
   const m = await send(alice, bob, 'frist');
   expect(m.editedAt).toBeNull();
