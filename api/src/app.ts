@@ -83,7 +83,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
     const links = createDownloadLinks(jwtSecret);
     const s3 = attachments.s3 ? createS3Store(attachments.s3) : null;
     if (s3) opened.add(() => s3.close());
-    const embedded = s3 ? null : await createEmbeddedStore(config.dataDir, jwtSecret);
+    const embedded = s3 ? null : await createEmbeddedStore(config.dataDir, jwtSecret, links);
     const store = s3 ?? embedded!;
     const uploads = createUploads({ sql: db.sql, store, links, config: attachments, log });
     opened.add(() => uploads.close());

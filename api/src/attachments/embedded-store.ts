@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createDownloadLinks, UPLOAD_PATH, uploadsKey, type DownloadGrant } from './download-links.ts';
+import { UPLOAD_PATH, uploadsKey, type DownloadGrant, type DownloadLinks } from './download-links.ts';
 import { KEY, type ObjectStore } from './storage.ts';
 
 /** Where the embedded store answers: POST here to upload, GET `${UPLOAD_PATH}/<key>?…` to download. */
@@ -29,12 +29,16 @@ export type EmbeddedStore = ObjectStore & {
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const fromB64 = (s: string) => Buffer.from(s, 'base64url').toString();
 
-export async function createEmbeddedStore(dataDir: string, secret: string): Promise<EmbeddedStore> {
+/** `secret` signs the upload policies; `links` (made from the same secret by app.ts) the downloads. */
+export async function createEmbeddedStore(
+  dataDir: string,
+  secret: string,
+  links: DownloadLinks,
+): Promise<EmbeddedStore> {
   const root = path.join(dataDir, 'uploads');
   const tmp = path.join(root, '.tmp');
   await fs.mkdir(tmp, { recursive: true });
   const hmacKey = uploadsKey(secret);
-  const links = createDownloadLinks(secret);
   const sign = (text: string) => createHmac('sha256', hmacKey).update(text).digest('base64url');
   const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
   const file = (key: string) => {
