@@ -5,10 +5,10 @@
 //
 // Two ways to the newest hits (Way), chosen by how common the words every hit must contain are (word-shares.ts,
 // from the word index's statistics):
-// - 'window', a common query: the viewer's newest messages (up to a number chosen with the way) are read newest first (the (createdAt, id) index)
-//   and filtered, stopping at a page of hits — first by a cheap LIKE on the searchable text for the words every hit
-//   must contain, then by the tsquery on the row; when the window holds fewer than a page of hits, the statement
-//   goes on the other way (one round trip either way, the same hits);
+// - 'window', a common query: the viewer's newest messages (as many as chosen with the way) are read newest first
+//   (the (createdAt, id) index) and filtered, stopping at a page of hits — first by a cheap LIKE on the searchable
+//   text for the words every hit must contain, then by the tsquery on the row; when the window holds fewer than a
+//   page of hits, the statement goes on the other way (one round trip either way, the same hits);
 // - 'index', a rare query: every hit from the word index (a bitmap scan), then the page's newest. There are few
 //   hits to fetch and sort. Materialized: else the planner, which cannot see how rare the words are, could walk
 //   the time index here too.
