@@ -91,7 +91,8 @@ const EXTERNAL = [
 ];
 try {
   await esbuild.build({
-    entryPoints: [join(apiDir, 'src', 'main.ts')],
+    // The server, and the push worker process it forks (src/push/worker-process.ts).
+    entryPoints: { main: join(apiDir, 'src', 'main.ts'), 'push-worker': join(apiDir, 'src', 'push', 'worker-main.ts') },
     outdir: outDir,
     bundle: true,
     splitting: true, // dynamic imports (the database driver in use, the app while the database opens) stay lazy

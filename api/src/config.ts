@@ -119,8 +119,9 @@ const schema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PUSH: z.enum(['on', 'off']).default('on'),
   PUSH_PREVIEW: z.enum(['on', 'off']).default('on'),
-  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(50),
   PUSH_WORKER_TIMEOUT: duration('PUSH_WORKER_TIMEOUT').default(30 * DURATION_MS.s),
+  PUSH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   VAPID_PUBLIC_KEY: z
     .string()
     .regex(/^[A-Za-z0-9_-]{87}$/, 'VAPID_PUBLIC_KEY is a P-256 public key: 65 bytes, base64url (87 characters)')
@@ -182,6 +183,8 @@ export type PushConfig = {
   concurrency: number;
   /** A worker not seen for this long is dead: another instance unlocks its jobs (ms). */
   workerTimeoutMs: number;
+  /** PUSH_WORKER_NICE: how much lower the push worker process's CPU priority is than the instance's (0–19). */
+  workerNice: number;
 };
 
 /** Attachments: limits, and where the bytes live (S3 when S3_BUCKET is set, else DATA_DIR/uploads). */
@@ -301,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       subject: e.VAPID_SUBJECT,
       concurrency: e.PUSH_CONCURRENCY,
       workerTimeoutMs: e.PUSH_WORKER_TIMEOUT,
+      workerNice: e.PUSH_WORKER_NICE,
     },
     retention: { days: e.MESSAGE_RETENTION_DAYS ?? null, intervalMs: e.RETENTION_SWEEP_INTERVAL },
   };

@@ -1,5 +1,6 @@
 // Web Push across processes (PostgreSQL): a push interrupted by kill -9 goes out once after the restart, and two
 // instances sharing the queue send each push once. The push service is support/push-receiver.ts on loopback.
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { type TestDatabase } from './support/databases.ts';
 import { startPushReceiver, type PushReceiver } from './support/push-receiver.ts';
@@ -12,6 +13,21 @@ const REGISTER = `mutation($e: String!, $p: String!, $a: String!) { registerPush
 
 // A worker silent for 3 s is dead (the default, 30 s, is for production).
 const ENV = { PUSH_WORKER_TIMEOUT: '3s', VAPID_SUBJECT: 'mailto:ops@parley.test' };
+
+/** From /proc: a process's parent and nice value (null once it is gone). */
+function procStat(pid: number): { parent: number; nice: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+    return { parent: Number(fields[1]), nice: Number(fields[16]) };
+  } catch {
+    return null;
+  }
+}
+const childrenOf = (pid: number) =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && procStat(Number(entry))?.parent === pid)
+    .map(Number);
 
 describeWith(['TEST_DATABASE_URL'], 'Web Push across processes (PostgreSQL)', () => {
   let db: TestDatabase;
@@ -102,5 +118,30 @@ describeWith(['TEST_DATABASE_URL'], 'Web Push across processes (PostgreSQL)', ()
       expect(got).toHaveLength(40);
       expect(new Set(got)).toEqual(new Set(ids));
     }
+  }, 90_000);
+
+  test('the pushes run in a worker process of lower priority; it is started again when it dies, and dies with the instance', async () => {
+    const a = await spawnServer(db, { ...ENV, PUSH_WORKER_NICE: '7' });
+    servers.push(a);
+    const [alice, bob] = [await signUp(a, 'alice'), await signUp(a, 'bob')];
+    const subscription = receiver.subscribe();
+    await ok(a, REGISTER, { e: subscription.endpoint, p: subscription.p256dh, a: subscription.auth }, alice.token);
+    const [worker] = childrenOf(a.child.pid!);
+    expect(procStat(worker)!.nice).toBe(procStat(a.child.pid!)!.nice + 7);
+
+    process.kill(worker, 'SIGKILL');
+    // Sent while no worker runs: its outbox row waits, and the next worker's relay moves it.
+    const sent = (await ok(a, SEND, { to: alice.id, text: 'after the worker died' }, bob.token)).sendMessage;
+    const [push] = await receiver.waitFor(1, { endpoint: subscription.endpoint, ms: 30_000 });
+    expect(push.payload).toMatchObject({ messageId: sent.id, body: 'after the worker died' });
+    expect(a.output()).toContain('the push worker process exited: starting another');
+    const [next] = childrenOf(a.child.pid!);
+    expect(next).not.toBe(worker);
+    expect(procStat(next)!.nice).toBe(procStat(a.child.pid!)!.nice + 7);
+
+    await a.kill('SIGKILL');
+    for (let i = 0; i < 100 && procStat(next); i++) await sleep(50);
+    expect(procStat(next)).toBeNull(); // no orphan keeps sending for an instance that is gone
+    expect(receiver.accepted.filter((p) => p.endpoint === subscription.endpoint)).toHaveLength(1);
   }, 90_000);
 });

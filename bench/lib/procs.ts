@@ -1,7 +1,7 @@
 // Server processes under test: start (log to a file, wait for the listening line and /ready), CPU and memory from
 // /proc, stop. Every process started here is remembered so a failing run can still kill it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpStatus } from './gql-http.ts';
@@ -36,6 +36,40 @@ export function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
   return (Number(fields[11]) + Number(fields[12])) * tickMs; // utime + stime
+}
+
+/** The pids of a process's live descendants (from /proc: each process's parent). */
+export function descendantsOf(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length;) {
+    const next = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/** CPU ms of a process and its live descendants (parley and its push worker process). */
+export function cpuMsOfTree(pid: number): number {
+  let total = cpuMsOf(pid);
+  for (const child of descendantsOf(pid)) {
+    try {
+      total += cpuMsOf(child);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return total;
 }
 
 export function rssKbOf(pid: number): number {

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { RunResult, Sender } from '../load.ts';
 import { startPushReceiver } from '../../api/test/support/push-receiver.ts';
 import { insertUsers } from '../lib/db.ts';
-import { cpuMsOf } from '../lib/procs.ts';
+import { cpuMsOf, cpuMsOfTree } from '../lib/procs.ts';
 import { percentile, round } from '../lib/stats.ts';
 import { num, ratio, table, times } from '../lib/table.ts';
 
@@ -57,7 +57,7 @@ async function cpu(o: PushOptions) {
   };
   const own = process.cpuUsage();
   return {
-    parley: safe(o.parleyPid),
+    parley: cpuMsOfTree(o.parleyPid), // with its push worker process
     postgres: new Map(rows.map((r) => [r.pid, safe(r.pid)])),
     load: safe(o.load.pid),
     receiver: (own.user + own.system) / 1000,

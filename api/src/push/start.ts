@@ -4,10 +4,10 @@
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
-import { createDeliver, type PushJob } from './deliver.ts';
-import { disablePushQueue, startPushQueue } from './queue.ts';
+import { disablePushQueue } from './queue.ts';
 import { createPushService, type PushService } from './service.ts';
 import { loadVapidKeys } from './vapid.ts';
+import { startPushWorkerProcess } from './worker-process.ts';
 
 /** Used when VAPID_SUBJECT is unset: valid, but push services may refuse it (Apple does). */
 const PLACEHOLDER_SUBJECT = 'mailto:push@parley.invalid';
@@ -17,7 +17,6 @@ export async function startPush(deps: {
   sql: Sql;
   kind: 'postgresql' | 'embedded';
   log: Logger;
-  onSent?: (job: PushJob) => void;
 }): Promise<PushService & { close(): Promise<void> }> {
   const { config, sql, log } = deps;
   const push = config.push;
@@ -28,22 +27,19 @@ export async function startPush(deps: {
   }
   const vapid = await loadVapidKeys(push.vapid, config.dataDir);
   if (!push.subject) log.warn(`VAPID_SUBJECT is not set: using ${PLACEHOLDER_SUBJECT}, which push services may refuse`);
-  const deliver = createDeliver({
-    sql,
-    vapid,
-    subject: push.subject ?? PLACEHOLDER_SUBJECT,
-    preview: push.preview,
+  // The queue's workers, its relay and its heartbeat run in a process of their own (worker-process.ts).
+  const queue = await startPushWorkerProcess(
+    {
+      databaseUrl: config.databaseUrl,
+      vapid,
+      subject: push.subject ?? PLACEHOLDER_SUBJECT,
+      preview: push.preview,
+      concurrency: push.concurrency,
+      workerTimeoutMs: push.workerTimeoutMs,
+      logLevel: config.logLevel,
+      nice: push.workerNice,
+    },
     log,
-    batch: push.concurrency,
-    onSent: deps.onSent,
-  });
-  const queue = await startPushQueue({
-    connectionString: config.databaseUrl,
-    sql,
-    deliver,
-    concurrency: push.concurrency,
-    workerTimeoutMs: push.workerTimeoutMs,
-    log,
-  });
+  );
   return { ...createPushService(sql, vapid.publicKey, queue.messageStored), close: () => queue.close() };
 }
