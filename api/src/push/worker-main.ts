@@ -17,6 +17,10 @@ import type { ToParent, ToWorker, WorkerOptions } from './worker-messages.ts';
 const send = (message: ToParent) => process.send?.(message);
 
 process.on('disconnect', () => process.exit(1));
+// Its parent alone stops it: Ctrl+C in a terminal signals the whole process group, and the instance then closes its
+// worker itself (finishing the pushes in flight) instead of finding it gone and starting another.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 
 async function start(o: WorkerOptions) {
   const log = createLogger(o.logLevel).child({ process: 'push worker' });

@@ -30,6 +30,7 @@ function spawnWorker(options: WorkerOptions): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`the push worker exited with ${code} while starting`));
     child.once('exit', onExit);
+    child.once('error', reject); // it could not be forked
     child.on('message', (message: ToParent) => {
       if (message.type === 'ready') {
         child.off('exit', onExit);
@@ -53,7 +54,9 @@ export async function startPushWorkerProcess(options: WorkerOptions, log: Logger
     if (child?.connected) child.send(message);
   };
 
-  const watch = (c: ChildProcess) =>
+  const watch = (c: ChildProcess) => {
+    // A message that could not be sent (the worker just died): its exit is handled below.
+    c.on('error', (err) => log.debug({ err }, 'push worker process: IPC error'));
     c.once('exit', (code, signal) => {
       if (closing) return;
       child = null;
@@ -78,6 +81,7 @@ export async function startPushWorkerProcess(options: WorkerOptions, log: Logger
       };
       restartTimer = setTimeout(again, wait);
     });
+  };
   watch(child);
 
   // Coalesced: one message per turn of the event loop, however many sends committed in it.
