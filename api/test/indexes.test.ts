@@ -9,6 +9,7 @@ import { CHANGE_HEADS, CHANGED } from '../src/chat/changeFeed.ts';
 import { DELETE, EDIT } from '../src/chat/edit.ts';
 import { ADD_REACTION } from '../src/chat/reactions.ts';
 import { MARK_READ } from '../src/chat/read.ts';
+import { RETENTION_SWEEP } from '../src/chat/retention.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { describeWith } from './support/requirements.ts';
 import { ok, signUp, startServer } from './support/server.ts';
@@ -121,5 +122,11 @@ describeWith(['TEST_DATABASE_URL'], 'query plans (PostgreSQL)', () => {
       /Index Scan using "Membership_userId_lastActivityAt_conversationId_idx"|Bitmap Index Scan on "Membership_userId_lastActivityAt_conversationId_idx"/,
     );
     expect(total).not.toMatch(/Seq Scan|"Message"/);
+  });
+
+  test('the retention sweep reads the oldest messages in order from the time index search shares (no sort)', async () => {
+    const p = await plan(RETENTION_SWEEP.text, [new Date(), 200, new Date(0)]);
+    expect(p).toMatch(/Index Scan using "Message_createdAt_id_idx" on "Message"/);
+    expect(p).not.toMatch(/Sort Key: "Message"\."createdAt"|Seq Scan on "Message"/);
   });
 });
