@@ -5,6 +5,7 @@ import { createEmbeddedStore } from './attachments/embedded-store.ts';
 import { createS3Store, s3Origins } from './attachments/s3-store.ts';
 import { startSweeper } from './attachments/sweep.ts';
 import { startRetention } from './chat/retention.ts';
+import { startVocabularyPrune } from './search/vocabulary-prune.ts';
 import { createUploads } from './attachments/uploads.ts';
 import { createTokenService, loadJwtSecret } from './auth/tokens.ts';
 import type { Config } from './config.ts';
@@ -101,6 +102,14 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
       );
       opened.add(() => retention.stop());
     }
+    const prune = startVocabularyPrune(
+      { sql: db.sql, prisma: db.prisma, log },
+      {
+        intervalMs: config.vocabularyPruneIntervalMs,
+        firstAfterMs: Math.min(60_000, config.vocabularyPruneIntervalMs),
+      },
+    );
+    opened.add(() => prune.stop());
     const viewers = createViewerCache(db.sql);
     const sessions = createSessions({ sql: db.sql, tokens, pubsub: bus.pubsub, log });
     opened.add(() => sessions.close());

@@ -115,6 +115,7 @@ const schema = z.object({
   /** Messages older than this many days are deleted by a periodic sweep (unset: kept forever). */
   MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   RETENTION_SWEEP_INTERVAL: duration('RETENTION_SWEEP_INTERVAL').default(DURATION_MS.h),
+  SEARCH_VOCABULARY_PRUNE_INTERVAL: duration('SEARCH_VOCABULARY_PRUNE_INTERVAL').default(24 * DURATION_MS.h),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PUSH: z.enum(['on', 'off']).default('on'),
@@ -166,6 +167,8 @@ export type Config = {
   metrics: { token?: string; port?: number };
   /** MESSAGE_RETENTION_DAYS (null: keep forever) and how often the sweep runs (chat/retention.ts). */
   retention: { days: number | null; intervalMs: number };
+  /** How often the words no message holds any more leave search's vocabulary (search/vocabulary-prune.ts). */
+  vocabularyPruneIntervalMs: number;
   push: PushConfig;
 };
 
@@ -307,5 +310,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workerNice: e.PUSH_WORKER_NICE,
     },
     retention: { days: e.MESSAGE_RETENTION_DAYS ?? null, intervalMs: e.RETENTION_SWEEP_INTERVAL },
+    vocabularyPruneIntervalMs: e.SEARCH_VOCABULARY_PRUNE_INTERVAL,
   };
 }
