@@ -954,9 +954,23 @@ async function main() {
         max: round(Math.max(...values), 2),
       };
     };
+    // parley caches a session check for a second from when it ran (api/src/auth/sessions.ts): before a measured send
+    // or page, that second is waited out and the same request made once, so the check is not counted (see
+    // lifecycleRoundTrips, which compares its page with this one).
+    const afterSessionCheck = (warm: () => Promise<unknown>) => () => sleep(1_050).then(warm);
     const ops: Record<string, any> = {
-      send: await measure(rtProxy, idlePerSecond, () => send(client, a, b)),
-      historyPage: await measure(rtProxy, idlePerSecond, () => history(client)),
+      send: await measure(
+        rtProxy,
+        idlePerSecond,
+        () => send(client, a, b),
+        afterSessionCheck(() => send(client, a, b)),
+      ),
+      historyPage: await measure(
+        rtProxy,
+        idlePerSecond,
+        () => history(client),
+        afterSessionCheck(() => history(client)),
+      ),
       markRead: await measure(
         rtProxy,
         idlePerSecond,
