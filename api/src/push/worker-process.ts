@@ -1,7 +1,8 @@
 // The instance's side of its push worker process (worker-main.ts): forks it, hands it its settings, waits until its
 // queue runs (the trigger that enqueues pushes is installed by then), passes on "a message was stored", and forks it
 // again if it dies. Pushes are the one piece of parley's work that nobody waits on; in a process of their own, at a
-// lower priority, they never take the CPU from a request (docs/operations.md "Web Push").
+// lower priority, they never hold up a request's event loop and yield the CPU to requests (docs/operations.md
+// "Web Push").
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +19,10 @@ const STABLE_MS = 60_000;
  * dev`), the TypeScript file through tsx. */
 function entry(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts')
-    ? { file: join(dirname(here), 'worker-main.ts'), execArgv: ['--import', 'tsx'] }
-    : { file: join(dirname(here), 'push-worker.js'), execArgv: process.execArgv };
+  if (here.endsWith('.ts')) return { file: join(dirname(here), 'worker-main.ts'), execArgv: ['--import', 'tsx'] };
+  // The instance's Node flags (--cpu-prof profiles both), but not its debugger's port.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
+  return { file: join(dirname(here), 'push-worker.js'), execArgv };
 }
 
 /** Forks the worker and resolves once its queue runs; rejects with the worker's reason if it cannot start. */
