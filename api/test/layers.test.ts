@@ -15,7 +15,7 @@ const SRC = join(ROOT_DIR, 'api', 'src');
  * attachments and deletes them with it; attachments/ never reads chat/), then auth/ and chat/.
  */
 const LAYERS: { name: string; rank: number; modules: RegExp }[] = [
-  { name: 'foundation', rank: 0, modules: /^(config|logger|paths|errors|paging)\.ts$/ },
+  { name: 'foundation', rank: 0, modules: /^(config|logger|paths|errors|paging|periodic)\.ts$/ },
   { name: 'infrastructure', rank: 1, modules: /^(db\/.*|metrics\/.*|pubsub\.ts|throttle\.ts)$/ },
   { name: 'domain: users', rank: 2, modules: /^users\// },
   { name: 'domain: attachments', rank: 2.5, modules: /^attachments\// }, // chat/ reads and deletes attachments

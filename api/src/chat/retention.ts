@@ -21,6 +21,7 @@ import { objectKeys, type ObjectStore } from '../attachments/storage.ts';
 import type { Sql } from '../db/index.ts';
 import { col, statement } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
+import { startPeriodic, type Periodic } from '../periodic.ts';
 
 export const RETENTION_BATCH = 200;
 /** The least pause between two batches. */
@@ -115,37 +116,18 @@ export async function sweepOldMessages(deps: RetentionDeps, opts: RetentionOptio
 }
 
 /** Sweeps at start and every `intervalMs` until stopped; logs what each sweep removed. */
-export function startRetention(
-  deps: RetentionDeps,
-  opts: RetentionOptions & { intervalMs: number },
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const sweep = () => {
-    running = running.then(() =>
-      stopped
-        ? undefined
-        : sweepOldMessages(deps, opts).then(
-            (r) =>
-              r.removed &&
-              deps.log.info(
-                { ...r, retentionDays: opts.days },
-                `retention: removed ${r.removed} messages older than ${opts.days} days`,
-              ),
-            (err: unknown) => deps.log.warn({ err }, 'the retention sweep failed; it runs again later'),
+export function startRetention(deps: RetentionDeps, opts: RetentionOptions & { intervalMs: number }): Periodic {
+  return startPeriodic(
+    () =>
+      sweepOldMessages(deps, opts).then(
+        (r) =>
+          r.removed &&
+          deps.log.info(
+            { ...r, retentionDays: opts.days },
+            `retention: removed ${r.removed} messages older than ${opts.days} days`,
           ),
-    );
-  };
-  const first = setTimeout(sweep, 1_000);
-  first.unref();
-  const timer = setInterval(sweep, opts.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
-    },
-  };
+        (err: unknown) => deps.log.warn({ err }, 'the retention sweep failed; it runs again later'),
+      ),
+    { firstAfterMs: 1_000, intervalMs: opts.intervalMs },
+  );
 }

@@ -15,6 +15,7 @@
 import type { PrismaClient, Sql } from '../db/index.ts';
 import { col, statement } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
+import { startPeriodic, type Periodic } from '../periodic.ts';
 
 export const PRUNE_BATCH = 1_000;
 const PAUSE_FACTOR = 3;
@@ -73,29 +74,13 @@ export async function pruneVocabulary(
 export function startVocabularyPrune(
   deps: { sql: Sql; prisma: PrismaClient; log: Logger },
   opts: { intervalMs: number; firstAfterMs?: number },
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const pass = () => {
-    running = running.then(() =>
-      stopped
-        ? undefined
-        : pruneVocabulary(deps, { stopped: () => stopped }).then(
-            (r) => r.removed && deps.log.info(r, `search: removed ${r.removed} words no message holds any more`),
-            (err: unknown) => deps.log.warn({ err }, 'search: the vocabulary pass failed; it runs again later'),
-          ),
-    );
-  };
-  const first = setTimeout(pass, opts.firstAfterMs ?? 60_000);
-  const timer = setInterval(pass, opts.intervalMs);
-  first.unref();
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
-    },
-  };
+): Periodic {
+  return startPeriodic(
+    (stopped) =>
+      pruneVocabulary(deps, { stopped }).then(
+        (r) => r.removed && deps.log.info(r, `search: removed ${r.removed} words no message holds any more`),
+        (err: unknown) => deps.log.warn({ err }, 'search: the vocabulary pass failed; it runs again later'),
+      ),
+    { firstAfterMs: opts.firstAfterMs ?? 60_000, intervalMs: opts.intervalMs },
+  );
 }
