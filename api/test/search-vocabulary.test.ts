@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/index.ts';
 import { createLogger } from '../src/logger.ts';
-import { pruneVocabulary } from '../src/search/vocabulary-prune.ts';
+import { LOCK_WAIT_MS, pruneVocabulary } from '../src/search/vocabulary-prune.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { describeWith } from './support/requirements.ts';
 
@@ -87,27 +87,49 @@ test("a pass leaves exactly the words of the messages that exist: deleted, edite
 }, 60_000);
 
 describeWith(['TEST_DATABASE_URL'], 'the vocabulary pass and a send in flight (PostgreSQL)', () => {
-  test('a word that a send in flight is writing stays: the pass waits for that send, then sees its message', async () => {
-    const held = await send('racyword here');
+  // Another connection sends a message holding a word that no committed message holds any more, and has not
+  // committed: its trigger found the word known, so only the pass's lock keeps it from being removed.
+  async function sendInFlight(word: string) {
+    const held = await send(`${word} here`);
     await exec(`DELETE FROM "Message" WHERE "id" = $1::uuid`, [held]);
-    // Another connection sends a message with that word and has not committed: its trigger found the word known.
     const other = new pg.Client({ connectionString: db.databaseUrl });
     await other.connect();
+    await other.query('BEGIN');
+    seq += 1;
+    await other.query(
+      `INSERT INTO "Message" ("id", "conversationId", "seq", "senderId", "recipientId", "content")
+       VALUES (gen_random_uuid(), $1::uuid, $2::int, $3::uuid, $4::uuid, $5::text)`,
+      [conversation, seq, alice, bob, `${word} again`],
+    );
+    return other;
+  }
+
+  test('a word that a send in flight is writing stays: the pass waits for that send, then sees its message', async () => {
+    const other = await sendInFlight('racyword');
     try {
-      await other.query('BEGIN');
-      seq += 1;
-      await other.query(
-        `INSERT INTO "Message" ("id", "conversationId", "seq", "senderId", "recipientId", "content")
-         VALUES (gen_random_uuid(), $1::uuid, $2::int, $3::uuid, $4::uuid, 'racyword again')`,
-        [conversation, seq, alice, bob],
-      );
       let done = false;
       const pass = pruneVocabulary(database, { pauseMs: 0 }).then((r) => ((done = true), r));
-      await new Promise((r) => setTimeout(r, 1_000));
+      await new Promise((r) => setTimeout(r, LOCK_WAIT_MS / 2));
       expect(done).toBe(false); // waiting for the send's transaction
       await other.query('COMMIT');
-      await pass;
+      expect((await pass).skipped).toBe(0);
       expect(await vocabulary()).toContain('racyword');
+      expect(await vocabulary()).toEqual(await heldWords());
+    } finally {
+      await other.end();
+    }
+  }, 60_000);
+
+  test('a send that holds the vocabulary longer than the pass waits: the batch is left for the next pass, the word stays', async () => {
+    const other = await sendInFlight('slowword');
+    try {
+      const started = Date.now();
+      const result = await pruneVocabulary(database, { pauseMs: 0 });
+      expect(result.skipped).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await other.query('COMMIT');
+      expect(await vocabulary()).toContain('slowword');
+      expect((await pruneVocabulary(database, { pauseMs: 0 })).skipped).toBe(0);
       expect(await vocabulary()).toEqual(await heldWords());
     } finally {
       await other.end();

@@ -10,7 +10,8 @@
 //    EXCLUSIVE mode. Every send's or edit's trigger (parley_search_learn) holds ROW EXCLUSIVE on it until its
 //    commit, so the lock waits for the sends in flight, whose words the check then sees, and a send that starts
 //    meanwhile waits the few milliseconds of the delete, then learns its words again. A word is never removed
-//    while a message that holds it is being written.
+//    while a message that holds it is being written. The lock is waited for LOCK_WAIT_MS at most: past that, the
+//    batch is left for the next pass, so that sends never queue behind a long wait.
 // Between batches the pass pauses three times as long as the batch took, as the retention sweep does.
 import type { PrismaClient, Sql } from '../db/index.ts';
 import { col, statement } from '../db/sql.ts';
@@ -18,6 +19,10 @@ import type { Logger } from '../logger.ts';
 import { startPeriodic, type Periodic } from '../periodic.ts';
 
 export const PRUNE_BATCH = 1_000;
+/** How long a batch's delete waits for the sends in flight. A waiting lock request queues every later send behind
+ * it, so a transaction that holds the vocabulary longer (a stuck one) makes the pass skip that batch instead. */
+export const LOCK_WAIT_MS = 250;
+const LOCK_TIMEOUT = /lock timeout|55P03/;
 const PAUSE_FACTOR = 3;
 const PAUSE_MS = 20;
 
@@ -40,7 +45,7 @@ export const UNUSED_WORDS = statement(
 // $1 the candidate words: deleted unless a message holds them now (run after the lock, in its transaction).
 const DELETE_UNUSED = `DELETE FROM "SearchWord" w WHERE w."word" = ANY($1::text[]) AND NOT ${HELD('w."word"')}`;
 
-export type PruneResult = { removed: number; batches: number };
+export type PruneResult = { removed: number; batches: number; skipped: number };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,7 +54,7 @@ export async function pruneVocabulary(
   deps: { sql: Sql; prisma: PrismaClient },
   opts: { batch?: number; pauseMs?: number; stopped?: () => boolean } = {},
 ): Promise<PruneResult> {
-  const result: PruneResult = { removed: 0, batches: 0 };
+  const result: PruneResult = { removed: 0, batches: 0, skipped: 0 };
   const batch = opts.batch ?? PRUNE_BATCH;
   for (let after = ''; !opts.stopped?.();) {
     const started = performance.now();
@@ -57,10 +62,18 @@ export async function pruneVocabulary(
     if (row.last === null) return result;
     result.batches += 1;
     if (row.unused.length) {
-      const [, removed] = await deps.prisma.$transaction([
-        deps.prisma.$executeRawUnsafe('LOCK TABLE "SearchWord" IN SHARE ROW EXCLUSIVE MODE'),
-        deps.prisma.$executeRawUnsafe(DELETE_UNUSED, row.unused),
-      ]);
+      const removed = await deps.prisma
+        .$transaction([
+          deps.prisma.$executeRawUnsafe(`SET LOCAL lock_timeout = '${LOCK_WAIT_MS}ms'`),
+          deps.prisma.$executeRawUnsafe('LOCK TABLE "SearchWord" IN SHARE ROW EXCLUSIVE MODE'),
+          deps.prisma.$executeRawUnsafe(DELETE_UNUSED, row.unused),
+        ])
+        .then(([, , n]) => n)
+        .catch((err: unknown) => {
+          if (!LOCK_TIMEOUT.test(String((err as Error)?.message))) throw err;
+          result.skipped += 1; // a transaction held the vocabulary too long: these words wait for the next pass
+          return 0;
+        });
       result.removed += removed;
     }
     after = row.last;
