@@ -104,10 +104,7 @@ export async function startApp(config: Config, log: Logger, opts: { database?: P
     }
     const prune = startVocabularyPrune(
       { sql: db.sql, prisma: db.prisma, log },
-      {
-        intervalMs: config.vocabularyPruneIntervalMs,
-        firstAfterMs: Math.min(60_000, config.vocabularyPruneIntervalMs),
-      },
+      { intervalMs: config.vocabularyPruneIntervalMs },
     );
     opened.add(() => prune.stop());
     const viewers = createViewerCache(db.sql);

@@ -95,8 +95,6 @@ export function createDeliver(deps: {
   log: Logger;
   /** Job rows read per statement (the queue's concurrency: the jobs it starts together). */
   batch: number;
-  /** Called when a push service accepted a push (metrics, the bench). */
-  onSent?: (job: PushJob) => void;
 }): Deliver {
   const { sql, log } = deps;
   const rowOf = jobRowLoader(sql, deps.batch);
@@ -148,10 +146,7 @@ export function createDeliver(deps: {
       throw new RetryablePushError(`push service unreachable: ${(err as Error).message}`);
     }
     const status = answer.status;
-    if (status >= 200 && status < 300) {
-      deps.onSent?.(job);
-      return 'sent';
-    }
+    if (status >= 200 && status < 300) return 'sent';
     if (status === 404 || status === 410) {
       await sql.query(DROP_SUBSCRIPTION, [job.subscriptionId, row.endpoint]);
       log.info({ subscriptionId: job.subscriptionId, status }, 'push subscription gone: deleted');

@@ -83,10 +83,10 @@ export async function pruneVocabulary(
   return result;
 }
 
-/** A pass a minute after start, then every `intervalMs`, until stopped. */
+/** A pass a minute after start (or one interval, if shorter), then every `intervalMs`, until stopped. */
 export function startVocabularyPrune(
   deps: { sql: Sql; prisma: PrismaClient; log: Logger },
-  opts: { intervalMs: number; firstAfterMs?: number },
+  opts: { intervalMs: number },
 ): Periodic {
   return startPeriodic(
     (stopped) =>
@@ -94,6 +94,6 @@ export function startVocabularyPrune(
         (r) => r.removed && deps.log.info(r, `search: removed ${r.removed} words no message holds any more`),
         (err: unknown) => deps.log.warn({ err }, 'search: the vocabulary pass failed; it runs again later'),
       ),
-    { firstAfterMs: opts.firstAfterMs ?? 60_000, intervalMs: opts.intervalMs },
+    { firstAfterMs: Math.min(60_000, opts.intervalMs), intervalMs: opts.intervalMs },
   );
 }
